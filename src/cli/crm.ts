@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { loadConfig } from '../config.ts';
+import { openDatabase } from '../db/client.ts';
+import { migrate } from '../db/migrate.ts';
+import { systemClock } from '../domain/clock.ts';
+import { isDomainError } from '../domain/errors.ts';
+import { importOrg, type ImportReport } from '../domain/imports/org-import.ts';
+import { sweepAutoReturn } from '../domain/pools/sweep.ts';
+import { regradeAll } from '../domain/grades/grades.ts';
+import { describeError } from '../i18n/index.ts';
+
+const usage = `usage: npm run crm -- <command>
+  import FILE [--dry-run]   apply an org file (YAML or JSON): settings, units, people, regions, stores
+  sweep [--now ISO-TIME]    return stores whose protection ended; warn owners of those ending soon
+  regrade                   recompute every store's A–D grade`;
+
+const reader = { locale: 'en' as const, timezone: process.env.TZ ?? 'UTC' };
+
+function readDataFile(path: string): unknown {
+  const text = readFileSync(path, 'utf8');
+  return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+}
+
+function printReport(r: ImportReport, dryRun: boolean): void {
+  const line = (name: string, c: { created: number; updated: number }) => `  ${name.padEnd(8)} ${c.created} created, ${c.updated} updated`;
+  console.log(dryRun ? 'Dry run (nothing written):' : 'Imported:');
+  console.log(line('units', r.units));
+  console.log(line('people', r.people));
+  console.log(line('regions', r.regions));
+  console.log(`${line('stores', r.stores)}, ${r.stores.relocated} moved to another region`);
+  if (r.settings) console.log(`  settings ${r.settings} set`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    console.log(usage);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  await migrate(config.DATABASE_URL);
+  const database = openDatabase(config.DATABASE_URL);
+  const deps = { db: database.db, clock: systemClock };
+  try {
+    switch (command) {
+      case 'import': {
+        const file = rest.find((a) => !a.startsWith('--'));
+        if (!file) throw new UsageError('import needs a FILE');
+        let data: unknown;
+        try {
+          data = readDataFile(file);
+        } catch (e) {
+          console.error(`${file}: cannot read it: ${(e as Error).message}`);
+          return 1;
+        }
+        const dryRun = rest.includes('--dry-run');
+        printReport(await importOrg(deps, data, { dryRun }), dryRun);
+        return 0;
+      }
+      case 'sweep': {
+        const i = rest.indexOf('--now');
+        const now = i >= 0 ? new Date(rest[i + 1] ?? '') : systemClock.now();
+        if (Number.isNaN(now.getTime())) throw new UsageError('--now needs an ISO time, e.g. 2026-11-22T08:00:00+08:00');
+        const r = await sweepAutoReturn(deps, now);
+        console.log(`${r.returned} store(s) returned to the public pool, ${r.warned} warning(s) queued`);
+        return 0;
+      }
+      case 'regrade': {
+        const r = await regradeAll(database.db, systemClock.now());
+        console.log(`${r.changed} store grade(s) changed`);
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`${e.message}\n${usage}`);
+      return 2;
+    }
+    if (isDomainError(e)) {
+      console.error(describeError(reader, e));
+      return 1;
+    }
+    throw e;
+  } finally {
+    await database.close();
+  }
+}
+
+class UsageError extends Error {}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient as SqliteClient, Prisma } from '../generated/sqlite/client.ts';
+import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts';
+
+export { Prisma };
+/** Both generated clients have the same models; the SQLite one's types stand for both. */
+export type Db = SqliteClient;
+export type Tx = Prisma.TransactionClient;
+export type Provider = 'sqlite' | 'postgresql';
+
+export const providerOf = (url: string): Provider =>
+  /^postgres(ql)?:\/\//.test(url) ? 'postgresql' : 'sqlite';
+
+/** `file:./data/seaboard.db` → `./data/seaboard.db` (relative to the working directory). */
+export const sqlitePath = (url: string): string => url.replace(/^file:/, '').replace(/\?.*$/, '');
+
+export interface Database {
+  db: Db;
+  provider: Provider;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function openDatabase(url: string): Database {
+  const provider = providerOf(url);
+  let db: Db;
+  if (provider === 'postgresql') {
+    db = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 20 }) }) as unknown as Db;
+  } else {
+    const path = sqlitePath(url);
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: path, timeout: 10_000 }) });
+  }
+  return { db, provider, url, close: () => db.$disconnect() };
+}
+
+/**
+ * One transaction for a state change and everything that goes with it (history, audit, outbox).
+ * Waits patiently for the lock: a burst of claims queues behind each other instead of failing.
+ */
+export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction(fn, { maxWait: 20_000, timeout: 30_000 });
+}

@@ -1,0 +1,43 @@
+import type { Tx } from '../../db/client.ts';
+
+export interface AuditEntry {
+  actorId: number | null;
+  action: string;
+  entity: string;
+  entityId: string | number;
+  before?: unknown;
+  after?: unknown;
+  at: Date;
+}
+
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+
+/** Always called inside the transaction of the change it records. */
+export async function audit(tx: Tx, e: AuditEntry): Promise<void> {
+  await tx.auditLog.create({
+    data: {
+      actorId: e.actorId,
+      action: e.action,
+      entity: e.entity,
+      entityId: String(e.entityId),
+      before: json(e.before),
+      after: json(e.after),
+      at: e.at,
+    },
+  });
+}
+
+export async function auditMany(tx: Tx, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.auditLog.createMany({
+    data: entries.map((e) => ({
+      actorId: e.actorId,
+      action: e.action,
+      entity: e.entity,
+      entityId: String(e.entityId),
+      before: json(e.before),
+      after: json(e.after),
+      at: e.at,
+    })),
+  });
+}

@@ -1,0 +1,30 @@
+import type { Db, Tx } from '../../db/client.ts';
+import { NotFoundError } from '../errors.ts';
+import { roleSchema, type Actor } from '../org/roles.ts';
+
+const actorSelect = { id: true, name: true, role: true, unitId: true, active: true, locale: true, timezone: true } as const;
+
+type ActorRow = { id: number; name: string; role: string; unitId: number | null; active: boolean; locale: string | null; timezone: string | null };
+
+const toActor = (p: ActorRow): Actor => ({ ...p, role: roleSchema.parse(p.role) });
+
+export async function actorById(db: Db | Tx, id: number): Promise<Actor> {
+  const p = await db.person.findUnique({ where: { id }, select: actorSelect });
+  if (!p) throw new NotFoundError('person.not_found', { id });
+  return toActor(p);
+}
+
+/** null when the Slack user is not a person of the company (the caller explains how to get access). */
+export async function actorBySlackId(db: Db | Tx, slackId: string): Promise<Actor | null> {
+  const p = await db.person.findUnique({ where: { slackId }, select: actorSelect });
+  return p ? toActor(p) : null;
+}
+
+/**
+ * Serialises changes to one person's pool: the first statement of a transaction that checks a cap.
+ * A write takes the row lock on PostgreSQL and the write lock on SQLite, so a burst of claims by one
+ * rep is counted one after another.
+ */
+export async function lockPerson(tx: Tx, personId: number): Promise<void> {
+  await tx.person.updateMany({ where: { id: personId }, data: { lockVersion: { increment: 1 } } });
+}

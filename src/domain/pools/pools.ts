@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import { inTransaction, type Tx } from '../../db/client.ts';
+import { audit } from '../audit/audit.ts';
+import { addDaysUtc, DAY_MS } from '../clock.ts';
+import type { Deps } from '../deps.ts';
+import { ConflictError, ForbiddenError, InvalidInputError, LimitReachedError, NotFoundError } from '../errors.ts';
+import type { Actor } from '../org/roles.ts';
+import { canSeeStore, leadsUnit, loadScope, type Scope } from '../org/scope.ts';
+import { enqueue } from '../outbox/outbox.ts';
+import { lockPerson } from '../people/people.ts';
+import { loadSettings, type Settings } from '../settings/settings.ts';
+import { idSchema, reasonSchema } from '../stores/fields.ts';
+import { checkCanReceive, visibleStore, type Store } from '../stores/stores.ts';
+import { parse } from '../validation.ts';
+import { countTowardCap, poolUsage, type PoolUsage } from './cap.ts';
+
+export interface ClaimResult {
+  store: Store;
+  usage: PoolUsage;
+}
+
+type OwnerChange = 'claim' | 'assign' | 'transfer' | 'handover';
+
+/** Every change of owner starts the same clock (PRODUCT.md): claimedAt = now, protection from now. */
+function ownedFrom(now: Date, settings: Settings, ownerId: number) {
+  return { ownerId, claimedAt: now, protectedUntil: addDaysUtc(now, settings.protectionDays) };
+}
+
+const toPublic = { ownerId: null, claimedAt: null, protectedUntil: null, isCustomer: false, customerSince: null } as const;
+
+/** Explains why a store owned by someone else cannot be taken; the owner's name only if the actor may see the store. */
+async function ownedByOtherError(tx: Tx, scope: Scope, storeId: number): Promise<ConflictError> {
+  const s = await tx.store.findUnique({
+    where: { id: storeId },
+    select: { ownerId: true, regionId: true, protectedUntil: true, isCustomer: true, owner: { select: { name: true, unitId: true } } },
+  });
+  const visible = !!s && canSeeStore(scope, { ownerId: s.ownerId, regionId: s.regionId, ownerUnitId: s.owner?.unitId ?? null });
+  return new ConflictError(visible ? 'pool.owned_by' : 'pool.owned', {
+    owner: visible ? (s?.owner?.name ?? null) : null,
+    until: s?.isCustomer ? null : (s?.protectedUntil ?? null),
+  });
+}
+
+/** Claim a public store into my private pool. Exactly one of several simultaneous claimers wins. */
+export async function claimStore(deps: Deps, actor: Actor, storeId: number): Promise<ClaimResult> {
+  parse(idSchema, storeId);
+  const now = deps.clock.now();
+  return inTransaction(deps.db, async (tx) => {
+    const settings = await loadSettings(tx);
+    const scope = await loadScope(tx, actor, settings);
+    if (actor.role === 'admin') throw new InvalidInputError('pool.admin_cannot_own');
+    await lockPerson(tx, actor.id);
+    const store = await tx.store.findUnique({ where: { id: storeId }, select: { id: true, status: true, ownerId: true, regionId: true } });
+    if (!store || store.status === 'deleted') throw new NotFoundError('store.not_found', { id: storeId });
+    if (store.ownerId === actor.id) throw new ConflictError('pool.already_yours');
+    if (store.ownerId !== null) throw await ownedByOtherError(tx, scope, storeId);
+    if (store.status !== 'active') throw new ConflictError('pool.not_active', { status: store.status });
+    if (store.regionId === null || !scope.poolRegionIds.includes(store.regionId)) throw new ForbiddenError('pool.outside_regions');
+    if (settings.reclaimCooldownDays > 0) {
+      const last = await tx.claimHistory.findFirst({
+        where: { storeId, fromOwnerId: actor.id, action: { in: ['release', 'auto_return'] }, at: { gt: addDaysUtc(now, -settings.reclaimCooldownDays) } },
+        orderBy: { at: 'desc' },
+        select: { at: true },
+      });
+      if (last) throw new LimitReachedError('pool.cooldown', { until: addDaysUtc(last.at, settings.reclaimCooldownDays) });
+    }
+    const held = await countTowardCap(tx, actor.id);
+    if (held >= settings.poolCap) throw new LimitReachedError('pool.cap_reached', { held, cap: settings.poolCap });
+    // The conditional update is the arbiter: of simultaneous claimers only one finds the store still public.
+    const won = await tx.store.updateMany({
+      where: { id: storeId, ownerId: null, status: 'active' },
+      data: ownedFrom(now, settings, actor.id),
+    });
+    if (won.count === 0) throw await ownedByOtherError(tx, scope, storeId);
+    const after = await tx.store.findUniqueOrThrow({ where: { id: storeId } });
+    await recordOwnerChange(tx, 'claim', after, null, actor.id, null, now);
+    return { store: after, usage: { held: held + 1, cap: settings.poolCap, customers: await tx.store.count({ where: { ownerId: actor.id, isCustomer: true } }) } };
+  });
+}
+
+async function recordOwnerChange(
+  tx: Tx,
+  action: OwnerChange | 'release' | 'auto_return',
+  after: Store,
+  fromOwnerId: number | null,
+  actorId: number | null,
+  reason: string | null,
+  now: Date,
+): Promise<void> {
+  await tx.claimHistory.create({
+    data: {
+      storeId: after.id,
+      action,
+      fromOwnerId,
+      toOwnerId: after.ownerId,
+      actorId,
+      reason,
+      protectedUntil: after.protectedUntil,
+      at: now,
+    },
+  });
+  await audit(tx, {
+    actorId,
+    action: `store.${action}`,
+    entity: 'store',
+    entityId: after.id,
+    before: { ownerId: fromOwnerId },
+    after: { ownerId: after.ownerId, protectedUntil: after.protectedUntil },
+    at: now,
+  });
+}
+
+/** The owner gives a store back to the public pool, with a reason. */
+export async function releaseStore(deps: Deps, actor: Actor, storeId: number, reason: string): Promise<Store> {
+  parse(idSchema, storeId);
+  const why = parse(reasonSchema, reason);
+  const now = deps.clock.now();
+  return inTransaction(deps.db, async (tx) => {
+    const scope = await loadScope(tx, actor, await loadSettings(tx));
+    const store = await visibleStore(tx, scope, storeId);
+    if (store.ownerId !== actor.id) throw new ForbiddenError('pool.release_not_owner');
+    const done = await tx.store.updateMany({ where: { id: storeId, ownerId: actor.id }, data: toPublic });
+    if (done.count === 0) throw new ConflictError('pool.release_not_owner');
+    await tx.followUp.updateMany({ where: { storeId, personId: actor.id, status: 'open' }, data: { status: 'cancelled' } });
+    const after = await tx.store.findUniqueOrThrow({ where: { id: storeId } });
+    await recordOwnerChange(tx, 'release', after, actor.id, actor.id, why, now);
+    return after;
+  });
+}
+
+function requireLead(actor: Actor): void {
+  if (actor.role === 'rep') throw new ForbiddenError('pool.needs_lead');
+}
+
+/** A lead gives a public store to a rep of its team; it counts toward the rep's cap. */
+export async function assignStore(deps: Deps, actor: Actor, storeId: number, toPersonId: number, reason?: string): Promise<Store> {
+  parse(idSchema, storeId);
+  parse(idSchema, toPersonId);
+  const why = reason === undefined ? null : parse(reasonSchema, reason);
+  requireLead(actor);
+  const now = deps.clock.now();
+  return inTransaction(deps.db, async (tx) => {
+    const settings = await loadSettings(tx);
+    const scope = await loadScope(tx, actor, settings);
+    const store = await visibleStore(tx, scope, storeId);
+    if (store.ownerId !== null) throw await ownedByOtherError(tx, scope, storeId);
+    if (store.status !== 'active') throw new ConflictError('pool.not_active', { status: store.status });
+    await checkCanReceive(tx, scope, settings, toPersonId, 1);
+    const won = await tx.store.updateMany({ where: { id: storeId, ownerId: null, status: 'active' }, data: ownedFrom(now, settings, toPersonId) });
+    if (won.count === 0) throw await ownedByOtherError(tx, scope, storeId);
+    const after = await tx.store.findUniqueOrThrow({ where: { id: storeId } });
+    await recordOwnerChange(tx, 'assign', after, null, actor.id, why, now);
+    await enqueue(tx, { dedupeKey: `store.assigned:${storeId}:${now.getTime()}`, kind: 'store.assigned', recipientId: toPersonId, payload: { storeId, byId: actor.id, reason: why } }, now);
+    return after;
+  });
+}
+
+export const transferSchema = z.object({
+  storeIds: z.array(idSchema).min(1).max(1000),
+  toPersonId: idSchema,
+  reason: reasonSchema,
+});
+
+/**
+ * A lead moves private stores between people of its subtree, one or many; all or nothing.
+ * The receiver's cap applies to the whole batch.
+ */
+export async function transferStores(deps: Deps, actor: Actor, input: z.input<typeof transferSchema>): Promise<Store[]> {
+  const v = parse(transferSchema, input);
+  requireLead(actor);
+  const ids = [...new Set(v.storeIds)];
+  const now = deps.clock.now();
+  return inTransaction(deps.db, async (tx) => {
+    const settings = await loadSettings(tx);
+    const scope = await loadScope(tx, actor, settings);
+    const stores = await tx.store.findMany({ where: { id: { in: ids } }, include: { owner: { select: { id: true, unitId: true, name: true } } } });
+    for (const id of ids) {
+      const s = stores.find((x) => x.id === id);
+      if (!s || !canSeeStore(scope, { ownerId: s.ownerId, regionId: s.regionId, ownerUnitId: s.owner?.unitId ?? null })) {
+        throw new NotFoundError('store.not_found', { id });
+      }
+      if (s.ownerId === null) throw new ConflictError('pool.transfer_public', { code: s.code });
+      if (!leadsUnit(scope, s.owner?.unitId ?? null)) throw new ForbiddenError('person.outside_team', { name: s.owner?.name ?? '' });
+      if (s.ownerId === v.toPersonId) throw new ConflictError('pool.transfer_same_owner', { code: s.code });
+    }
+    const movingCount = stores.filter((s) => !s.isCustomer).length;
+    await checkCanReceive(tx, scope, settings, v.toPersonId, movingCount);
+    const out: Store[] = [];
+    for (const s of stores) {
+      const moved = await tx.store.updateMany({ where: { id: s.id, ownerId: s.ownerId }, data: ownedFrom(now, settings, v.toPersonId) });
+      if (moved.count === 0) throw new ConflictError('pool.changed_meanwhile', { code: s.code });
+      const after = await tx.store.findUniqueOrThrow({ where: { id: s.id } });
+      await tx.followUp.updateMany({ where: { storeId: s.id, personId: s.ownerId!, status: 'open' }, data: { personId: v.toPersonId } });
+      await recordOwnerChange(tx, 'transfer', after, s.ownerId, actor.id, v.reason, now);
+      for (const recipientId of [s.ownerId!, v.toPersonId]) {
+        await enqueue(tx, {
+          dedupeKey: `store.transferred:${s.id}:${now.getTime()}:${recipientId}`,
+          kind: 'store.transferred',
+          recipientId,
+          payload: { storeId: s.id, fromId: s.ownerId, toId: v.toPersonId, byId: actor.id, reason: v.reason },
+        }, now);
+      }
+      out.push(after);
+    }
+    return out;
+  });
+}
+
+export const extendSchema = z.object({ days: z.number().int().min(1).max(365), reason: reasonSchema });
+
+/** A lead lengthens a private store's protection by N days from its current end (or from now, if already past). */
+export async function extendProtection(deps: Deps, actor: Actor, storeId: number, input: z.input<typeof extendSchema>): Promise<Store> {
+  parse(idSchema, storeId);
+  const v = parse(extendSchema, input);
+  requireLead(actor);
+  const now = deps.clock.now();
+  return inTransaction(deps.db, async (tx) => {
+    const scope = await loadScope(tx, actor, await loadSettings(tx));
+    const store = await visibleStore(tx, scope, storeId);
+    if (store.ownerId === null) throw new ConflictError('pool.extend_public');
+    if (!leadsUnit(scope, store.owner?.unitId ?? null)) throw new ForbiddenError('person.outside_team', { name: store.owner?.name ?? '' });
+    const base = store.protectedUntil && store.protectedUntil > now ? store.protectedUntil : now;
+    const until = new Date(base.getTime() + v.days * DAY_MS);
+    const done = await tx.store.updateMany({ where: { id: storeId, ownerId: store.ownerId }, data: { protectedUntil: until } });
+    if (done.count === 0) throw new ConflictError('pool.changed_meanwhile', { code: store.code });
+    await tx.claimHistory.create({
+      data: { storeId, action: 'extend', fromOwnerId: store.ownerId, toOwnerId: store.ownerId, actorId: actor.id, reason: v.reason, protectedUntil: until, at: now },
+    });
+    await audit(tx, { actorId: actor.id, action: 'store.extend', entity: 'store', entityId: storeId, before: { protectedUntil: store.protectedUntil }, after: { protectedUntil: until }, at: now });
+    await enqueue(tx, { dedupeKey: `store.extended:${storeId}:${now.getTime()}`, kind: 'store.extended', recipientId: store.ownerId, payload: { storeId, until: until.toISOString(), byId: actor.id, reason: v.reason } }, now);
+    return tx.store.findUniqueOrThrow({ where: { id: storeId } });
+  });
+}
+
+export async function myPoolUsage(deps: Deps, actor: Actor): Promise<PoolUsage> {
+  const settings = await loadSettings(deps.db);
+  return poolUsage(deps.db, actor.id, settings.poolCap);
+}
+
+/** My private stores, protection ending first. */
+export async function listMyPool(deps: Deps, actor: Actor, opts: { take?: number; skip?: number } = {}) {
+  return deps.db.store.findMany({
+    where: { ownerId: actor.id },
+    orderBy: [{ isCustomer: 'asc' }, { protectedUntil: 'asc' }, { id: 'asc' }],
+    take: Math.min(opts.take ?? 50, 200),
+    skip: opts.skip ?? 0,
+  });
+}
+

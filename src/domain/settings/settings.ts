@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { Db, Tx } from '../../db/client.ts';
+
+// The rules of the pools and grades, editable by admins. Stored one row per key; every key has a
+// default so that an empty database behaves as PRODUCT.md describes.
+export const settingsSchema = z.object({
+  timezone: z.string().min(1).default('Asia/Shanghai'),
+  poolCap: z.number().int().min(0).max(100_000).default(100),
+  protectionDays: z.number().int().min(1).max(3650).default(30),
+  visitExtendsDays: z.number().int().min(0).max(3650).default(14),
+  maxHoldDays: z.number().int().min(1).max(3650).default(90),
+  reclaimCooldownDays: z.number().int().min(0).max(3650).default(7),
+  /** team: regions of the rep's unit, its ancestors and its sub-units; citywide: every region of its tree. */
+  claimScope: z.enum(['team', 'citywide']).default('team'),
+  returnWarningDays: z.array(z.number().int().min(1).max(60)).max(5).default([3, 1]),
+  gradeOrderDaysA: z.number().int().min(1).max(3650).default(7),
+  gradeOrderDaysB: z.number().int().min(1).max(3650).default(30),
+  gradeVisitDaysC: z.number().int().min(1).max(3650).default(30),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsInput = z.input<typeof settingsSchema>;
+export const settingKeys = Object.keys(settingsSchema.shape) as (keyof Settings)[];
+
+export const defaultSettings: Settings = settingsSchema.parse({});
+
+export async function loadSettings(db: Db | Tx): Promise<Settings> {
+  const rows = await db.setting.findMany();
+  const raw: Record<string, unknown> = {};
+  for (const row of rows) {
+    if ((settingKeys as string[]).includes(row.key)) raw[row.key] = JSON.parse(row.value);
+  }
+  // A stored value that no longer validates falls back to the default rather than stopping the app.
+  const parsed = settingsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const settings = { ...defaultSettings };
+  for (const key of settingKeys) {
+    const one = settingsSchema.shape[key].safeParse(raw[key]);
+    if (one.success) (settings as Record<string, unknown>)[key] = one.data;
+  }
+  return settings;
+}
+
+/** Writes the given keys (already validated by the caller's schema). */
+export async function writeSettings(tx: Tx, values: Partial<Settings>): Promise<void> {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    const json = JSON.stringify(value);
+    await tx.setting.upsert({ where: { key }, create: { key, value: json }, update: { value: json } });
+  }
+}

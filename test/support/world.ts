@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { fixedClock } from '../../src/domain/clock.ts';
+import type { Deps } from '../../src/domain/deps.ts';
+import { importOrg } from '../../src/domain/imports/org-import.ts';
+import type { Actor } from '../../src/domain/org/roles.ts';
+import { actorBySlackId } from '../../src/domain/people/people.ts';
+import { freshDatabase } from './db.ts';
+
+export const T0 = '2026-11-22T02:00:00Z'; // 10:00 in Hangzhou
+
+export const orgFile = (): Record<string, unknown> => parseYaml(readFileSync(new URL('../../examples/org.yaml', import.meta.url), 'utf8'));
+
+const who = {
+  admin: 'U0ADM1',
+  mgrWest: 'U0MGR1',
+  mgrEast: 'U0MGR2',
+  sup1: 'U0SUP1',
+  sup2: 'U0SUP2',
+  sup3: 'U0SUP3',
+  rep1: 'U0REP1',
+  rep2: 'U0REP2',
+  rep3: 'U0REP3',
+  rep4: 'U0REP4',
+} as const;
+
+/** The example company (examples/org.yaml) in a fresh database, with a clock fixed at T0. */
+export async function world(file: Record<string, unknown> = orgFile()) {
+  const database = await freshDatabase();
+  const clock = fixedClock(T0);
+  const deps: Deps = { db: database.db, clock };
+  await importOrg(deps, file);
+  const people = {} as Record<keyof typeof who, Actor>;
+  for (const [k, slackId] of Object.entries(who)) {
+    people[k as keyof typeof who] = (await actorBySlackId(database.db, slackId))!;
+  }
+  const store = async (name: string) => database.db.store.findFirstOrThrow({ where: { name } });
+  /** Re-reads an actor (after its record changed). */
+  const actor = async (k: keyof typeof who) => (await actorBySlackId(database.db, who[k]))!;
+  return { database, db: database.db, deps, clock, people, store, actor, drop: database.drop };
+}
+export type World = Awaited<ReturnType<typeof world>>;
