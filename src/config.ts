@@ -8,7 +8,6 @@ const envSchema = z.object({
     .default('file:./data/seaboard.db'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 export type Config = z.infer<typeof envSchema>;

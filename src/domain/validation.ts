@@ -1,6 +1,16 @@
 import type { z } from 'zod';
 import { InvalidInputError, type Issue } from './errors.ts';
 
+const wrongType: Record<string, string> = {
+  array: 'validation.expected_list',
+  string: 'validation.expected_text',
+  number: 'validation.expected_number',
+  int: 'validation.expected_number',
+  boolean: 'validation.expected_boolean',
+  date: 'validation.expected_date',
+  object: 'validation.expected_object',
+};
+
 /** zod path → `people[3].unit` */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, part) => {
@@ -20,8 +30,9 @@ export function issuesFromZod(error: z.ZodError, prefix: readonly PropertyKey[] 
       key = i.origin === 'string' ? 'validation.too_long' : 'validation.too_big';
       params.max = Number(i.maximum);
     } else if (i.code === 'invalid_type') {
-      key = i.input === undefined ? 'validation.required' : 'validation.wrong_type';
-      params.expected = String(i.expected);
+      // zod 4 does not keep the input; its message says what it received.
+      const missing = /received undefined/.test(i.message);
+      key = missing ? 'validation.required' : (wrongType[String(i.expected)] ?? 'validation.invalid');
     } else if (i.code === 'invalid_value') {
       key = 'validation.one_of';
       params.values = i.values.map(String).join(', ');

@@ -8,7 +8,12 @@ export const en = {
   'validation.too_long': 'must be at most {max} characters',
   'validation.too_small': 'must be at least {min}',
   'validation.too_big': 'must be at most {max}',
-  'validation.wrong_type': 'must be a {expected}',
+  'validation.expected_list': 'must be a list',
+  'validation.expected_text': 'must be text',
+  'validation.expected_number': 'must be a number',
+  'validation.expected_boolean': 'must be true or false',
+  'validation.expected_date': 'must be a date',
+  'validation.expected_object': 'must be a map of keys and values',
   'validation.one_of': 'must be one of: {values}',
   'validation.unknown_keys': 'unknown keys: {keys}',
 

@@ -10,7 +10,12 @@ export const zhCN: Record<MessageKey, string> = {
   'validation.too_long': '最多 {max} 个字符',
   'validation.too_small': '不能小于 {min}',
   'validation.too_big': '不能大于 {max}',
-  'validation.wrong_type': '应为 {expected}',
+  'validation.expected_list': '应为列表',
+  'validation.expected_text': '应为文本',
+  'validation.expected_number': '应为数字',
+  'validation.expected_boolean': '应为 true 或 false',
+  'validation.expected_date': '应为日期',
+  'validation.expected_object': '应为键值映射',
   'validation.one_of': '只能是：{values}',
   'validation.unknown_keys': '未知字段：{keys}',
 

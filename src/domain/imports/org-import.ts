@@ -19,46 +19,51 @@ const keySchema = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9
 const slackIdSchema = z.string().trim().regex(/^[UW][A-Z0-9]{2,20}$/);
 export const locales = ['en', 'zh-CN'] as const;
 
-export const orgFileSchema = z
+const unitSchema = z.object({ key: keySchema, name: z.string().trim().min(1).max(80), parent: keySchema.optional(), lead: slackIdSchema.optional() }).strict();
+const personSchema = z
   .object({
-    settings: settingsSchema.partial().strict().optional(),
-    units: z.array(z.object({ key: keySchema, name: z.string().trim().min(1).max(80), parent: keySchema.optional(), lead: slackIdSchema.optional() }).strict()).default([]),
-    people: z
-      .array(
-        z
-          .object({
-            slackId: slackIdSchema,
-            name: z.string().trim().min(1).max(80),
-            role: roleSchema,
-            unit: keySchema.optional(),
-            email: z.string().trim().max(120).pipe(z.email()).optional(),
-            locale: z.enum(locales).optional(),
-            timezone: z.string().trim().max(64).optional(),
-            active: z.boolean().optional(),
-          })
-          .strict(),
-      )
-      .default([]),
-    regions: z.array(z.object({ key: keySchema, name: z.string().trim().min(1).max(80), unit: keySchema, polygon: z.unknown() }).strict()).default([]),
-    stores: z
-      .array(
-        z
-          .object({
-            name: storeNameSchema,
-            phone: phoneSchema.optional(),
-            address: addressSchema.optional(),
-            lng: lngSchema,
-            lat: latSchema,
-            owner: slackIdSchema.optional(),
-            status: storeStatusSchema.optional(),
-            stage: storeStageSchema.optional(),
-            source: z.string().trim().min(1).max(40).optional(),
-          })
-          .strict(),
-      )
-      .default([]),
+    slackId: slackIdSchema,
+    name: z.string().trim().min(1).max(80),
+    role: roleSchema,
+    unit: keySchema.optional(),
+    email: z.string().trim().max(120).pipe(z.email()).optional(),
+    locale: z.enum(locales).optional(),
+    timezone: z.string().trim().max(64).optional(),
+    active: z.boolean().optional(),
   })
   .strict();
+const regionSchema = z.object({ key: keySchema, name: z.string().trim().min(1).max(80), unit: keySchema, polygon: z.unknown() }).strict();
+const storeSchema = z
+  .object({
+    name: storeNameSchema,
+    phone: phoneSchema.optional(),
+    address: addressSchema.optional(),
+    lng: lngSchema,
+    lat: latSchema,
+    owner: slackIdSchema.optional(),
+    status: storeStatusSchema.optional(),
+    stage: storeStageSchema.optional(),
+    source: z.string().trim().min(1).max(40).optional(),
+  })
+  .strict();
+
+/** The file's outline; each list item is checked on its own so that one bad row hides no other problem. */
+const envelopeSchema = z
+  .object({
+    settings: settingsSchema.partial().strict().optional(),
+    units: z.array(z.unknown()).default([]),
+    people: z.array(z.unknown()).default([]),
+    regions: z.array(z.unknown()).default([]),
+    stores: z.array(z.unknown()).max(100_000).default([]),
+  })
+  .strict();
+
+export const orgFileSchema = envelopeSchema.extend({
+  units: z.array(unitSchema).default([]),
+  people: z.array(personSchema).default([]),
+  regions: z.array(regionSchema).default([]),
+  stores: z.array(storeSchema).default([]),
+});
 export type OrgFile = z.infer<typeof orgFileSchema>;
 
 export interface ImportReport {
@@ -91,29 +96,36 @@ async function loadKnown(db: Db | Tx): Promise<Known> {
 const issue = (path: string, key: string, params?: Issue['params']): Issue => ({ path, key, params });
 
 /** Every problem of a parsed file, by path, against the file itself and what the database holds. */
-function checkReferences(file: OrgFile, known: Known, rings: Map<number, LngLat[]>): Issue[] {
-  const issues: Issue[] = [];
-  const unitKeys = new Set([...known.units, ...file.units.map((u) => u.key)]);
-  const people = new Map(known.people);
-  for (const p of file.people) people.set(p.slackId, p.role);
+const present = <T>(rows: Rows<T>): [number, T][] => rows.flatMap((r, i) => (r === undefined ? [] : [[i, r] as [number, T]]));
 
-  const dup = <T>(items: T[], key: (t: T) => string, path: string, field: string) => {
+function checkReferences(file: CheckedFile, known: Known, rings: Map<number, LngLat[]>): Issue[] {
+  const issues: Issue[] = [];
+  const units = present(file.units);
+  const people = present(file.people);
+  const regions = present(file.regions);
+  const stores = present(file.stores);
+  const unitKeys = new Set([...known.units, ...units.map(([, u]) => u.key)]);
+  const roleOf = new Map(known.people);
+  for (const [, p] of people) roleOf.set(p.slackId, p.role);
+
+  const dup = <T>(items: [number, T][], key: (t: T) => string | null, path: string, field: string) => {
     const seen = new Map<string, number>();
-    items.forEach((item, i) => {
+    for (const [i, item] of items) {
       const k = key(item);
+      if (k === null) continue;
       if (seen.has(k)) issues.push(issue(`${path}[${i}].${field}`, 'import.duplicate', { value: k, first: `${path}[${seen.get(k)}]` }));
       else seen.set(k, i);
-    });
+    }
   };
-  dup(file.units, (u) => u.key, 'units', 'key');
-  dup(file.people, (p) => p.slackId, 'people', 'slackId');
-  dup(file.regions, (r) => r.key, 'regions', 'key');
-  dup(file.stores.filter((s) => s.phone), (s) => phoneKey(s.phone) ?? '', 'stores', 'phone');
+  dup(units, (u) => u.key, 'units', 'key');
+  dup(people, (p) => p.slackId, 'people', 'slackId');
+  dup(regions, (r) => r.key, 'regions', 'key');
+  dup(stores, (s) => phoneKey(s.phone), 'stores', 'phone');
 
-  const parentOf = new Map(file.units.map((u) => [u.key, u.parent]));
-  file.units.forEach((u, i) => {
+  const parentOf = new Map(units.map(([, u]) => [u.key, u.parent]));
+  for (const [i, u] of units) {
     if (u.parent && !unitKeys.has(u.parent)) issues.push(issue(`units[${i}].parent`, 'import.no_unit', { value: u.parent }));
-    if (u.lead && !people.has(u.lead)) issues.push(issue(`units[${i}].lead`, 'import.no_person', { value: u.lead }));
+    if (u.lead && !roleOf.has(u.lead)) issues.push(issue(`units[${i}].lead`, 'import.no_person', { value: u.lead }));
     const seen = new Set<string>([u.key]);
     for (let p = u.parent; p; p = parentOf.get(p)) {
       if (seen.has(p)) {
@@ -122,16 +134,16 @@ function checkReferences(file: OrgFile, known: Known, rings: Map<number, LngLat[
       }
       seen.add(p);
     }
-  });
-  file.people.forEach((p, i) => {
+  }
+  for (const [i, p] of people) {
     if (p.unit && !unitKeys.has(p.unit)) issues.push(issue(`people[${i}].unit`, 'import.no_unit', { value: p.unit }));
     if (!p.unit && p.role !== 'admin') issues.push(issue(`people[${i}].unit`, 'import.unit_required', { role: p.role }));
     if (p.timezone && !isValidTimeZone(p.timezone)) issues.push(issue(`people[${i}].timezone`, 'import.bad_timezone', { value: p.timezone }));
-  });
+  }
   if (file.settings?.timezone && !isValidTimeZone(file.settings.timezone)) {
     issues.push(issue('settings.timezone', 'import.bad_timezone', { value: file.settings.timezone }));
   }
-  file.regions.forEach((r, i) => {
+  for (const [i, r] of regions) {
     if (!unitKeys.has(r.unit)) issues.push(issue(`regions[${i}].unit`, 'import.no_unit', { value: r.unit }));
     try {
       rings.set(i, parseRing(r.polygon));
@@ -139,41 +151,72 @@ function checkReferences(file: OrgFile, known: Known, rings: Map<number, LngLat[
       if (!(e instanceof DomainError)) throw e;
       issues.push(issue(`regions[${i}].polygon`, e.key, e.params));
     }
-  });
+  }
   // The regions as they will be: the database's, replaced or joined by the file's.
   const finalRings = new Map(known.regions);
-  file.regions.forEach((r, i) => rings.has(i) && finalRings.set(r.key, rings.get(i)!));
-  file.regions.forEach((r, i) => {
+  for (const [i, r] of regions) if (rings.has(i)) finalRings.set(r.key, rings.get(i)!);
+  for (const [i, r] of regions) {
     const ring = rings.get(i);
-    if (!ring) return;
+    if (!ring) continue;
     for (const [otherKey, other] of finalRings) {
-      if (otherKey !== r.key && ringsOverlap(ring, other)) {
-        issues.push(issue(`regions[${i}].polygon`, 'region.overlaps', { other: otherKey }));
-      }
+      if (otherKey !== r.key && ringsOverlap(ring, other)) issues.push(issue(`regions[${i}].polygon`, 'region.overlaps', { other: otherKey }));
     }
-  });
-  const index = new RegionIndex(
-    [...finalRings].map(([key, ring], id) => ({ id, key, unitId: 0, ring, ...bbox(ring) })),
-  );
-  file.stores.forEach((s, i) => {
-    if (s.owner && !people.has(s.owner)) issues.push(issue(`stores[${i}].owner`, 'import.no_person', { value: s.owner }));
-    else if (s.owner && people.get(s.owner) === 'admin') issues.push(issue(`stores[${i}].owner`, 'pool.admin_cannot_own'));
+  }
+  const index = new RegionIndex([...finalRings].map(([key, ring], id) => ({ id, key, unitId: 0, ring, ...bbox(ring) })));
+  for (const [i, s] of stores) {
+    if (s.owner && !roleOf.has(s.owner)) issues.push(issue(`stores[${i}].owner`, 'import.no_person', { value: s.owner }));
+    else if (s.owner && roleOf.get(s.owner) === 'admin') issues.push(issue(`stores[${i}].owner`, 'pool.admin_cannot_own'));
     if (!index.locate(s.lng, s.lat)) issues.push(issue(`stores[${i}]`, 'store.outside_regions', { lng: s.lng, lat: s.lat }));
-  });
+  }
   return issues;
 }
 
+/** Items that passed their own schema, by their index in the file (bad items leave a hole). */
+type Rows<T> = (T | undefined)[];
+interface CheckedFile {
+  settings: OrgFile['settings'];
+  units: Rows<z.infer<typeof unitSchema>>;
+  people: Rows<z.infer<typeof personSchema>>;
+  regions: Rows<z.infer<typeof regionSchema>>;
+  stores: Rows<z.infer<typeof storeSchema>>;
+}
+
+function parseRows<S extends z.ZodType>(schema: S, rows: unknown[], path: string, issues: Issue[]): Rows<z.output<S>> {
+  return rows.map((row, i) => {
+    const r = schema.safeParse(row);
+    if (r.success) return r.data;
+    issues.push(...issuesFromZod(r.error, [path, i]));
+    return undefined;
+  });
+}
+
+/** Names that a bad row still declares, so that rows referring to it are not reported as well. */
+const declared = (rows: unknown[], field: string): string[] =>
+  rows.flatMap((r) => (r && typeof r === 'object' && typeof (r as Record<string, unknown>)[field] === 'string' ? [(r as Record<string, string>)[field]!] : []));
+
 /** Validates the whole file; throws InvalidInputError listing every problem, or returns the parsed file. */
 export async function validateOrgFile(db: Db | Tx, input: unknown): Promise<{ file: OrgFile; rings: Map<number, LngLat[]> }> {
-  const parsed = orgFileSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error);
+  const outline = envelopeSchema.safeParse(input);
+  if (!outline.success) {
+    const issues = issuesFromZod(outline.error);
     throw new InvalidInputError('import.invalid', { count: issues.length }, issues);
   }
+  const o = outline.data;
+  const issues: Issue[] = [];
+  const checked: CheckedFile = {
+    settings: o.settings,
+    units: parseRows(unitSchema, o.units, 'units', issues),
+    people: parseRows(personSchema, o.people, 'people', issues),
+    regions: parseRows(regionSchema, o.regions, 'regions', issues),
+    stores: parseRows(storeSchema, o.stores, 'stores', issues),
+  };
+  const known = await loadKnown(db);
+  for (const key of declared(o.units, 'key')) known.units.add(key);
+  for (const id of declared(o.people, 'slackId')) if (!known.people.has(id)) known.people.set(id, 'rep');
   const rings = new Map<number, LngLat[]>();
-  const issues = checkReferences(parsed.data, await loadKnown(db), rings);
+  issues.push(...checkReferences(checked, known, rings));
   if (issues.length) throw new InvalidInputError('import.invalid', { count: issues.length }, issues);
-  return { file: parsed.data, rings };
+  return { file: checked as OrgFile, rings };
 }
 
 /**

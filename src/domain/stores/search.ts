@@ -67,6 +67,9 @@ export async function searchStores(deps: Deps, actor: Actor, input: SearchInput)
     add(await find({ nameKey: prefixRange(key) }), (r) => (r.nameKey === key ? 4 : 5));
     if (found.size < want) add(await find({ nameKey: { contains: key } }), () => 6);
   }
-  const hits = [...found.values()].sort((a, b) => a.rank - b.rank || a.name.length - b.name.length || a.id - b.id);
+  // Within a rank: phone matches in number order, name matches shortest (closest) first.
+  const within = (a: StoreHit, b: StoreHit) =>
+    a.rank <= 3 ? (a.phone ?? '').localeCompare(b.phone ?? '') : a.name.length - b.name.length;
+  const hits = [...found.values()].sort((a, b) => a.rank - b.rank || within(a, b) || a.id - b.id);
   return { hits: hits.slice(v.offset, v.offset + v.limit), more: hits.length > v.offset + v.limit };
 }
