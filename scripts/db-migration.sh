@@ -22,7 +22,7 @@ fi
 
 mkdir -p data
 npx prisma migrate diff "${from_sqlite[@]}" --to-schema-datamodel prisma/schema.prisma --script > "$tmp/sqlite.sql"
-url=$(scripts/pg.sh start); trap 'scripts/pg.sh stop; rm -rf "$tmp"' EXIT
+url=$(scripts/pg.sh start); trap 'scripts/pg.sh stop "$url"; rm -rf "$tmp"' EXIT
 PRISMA_PROVIDER=postgresql PRISMA_PG_URL="$url" \
   npx prisma migrate diff "${from_pg[@]}" --to-schema-datamodel prisma/postgresql/schema.prisma --script > "$tmp/pg.sql"
 

@@ -12,5 +12,5 @@ npx vitest run
 
 echo "== domain tests on PostgreSQL"
 url=$(scripts/pg.sh start)
-trap 'scripts/pg.sh stop' EXIT
+trap 'scripts/pg.sh stop "$url"' EXIT
 TEST_POSTGRES_URL="$url" npx vitest run test/domain

@@ -44,3 +44,7 @@ export function openDatabase(url: string): Database {
 export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.$transaction(fn, { maxWait: 20_000, timeout: 30_000 });
 }
+
+/** A unique constraint refused the write (Prisma's P2002), e.g. two requests creating the same key at once. */
+export const isUniqueViolation = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'P2002';

@@ -69,6 +69,15 @@ describe('create', () => {
     expect(await w.db.storeCodeSeq.findMany()).toEqual([{ day: '20261122', last: 7 }]);
   });
 
+  it('gives 12 stores created at once 12 distinct codes', async () => {
+    const made = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => createStore(w.deps, w.people.sup1, { name: `Rush ${i}`, lng: 120.12, lat: 30.23, ownerId: null })),
+    );
+    const codes = made.map((r) => ('created' in r ? r.created.code : '')).sort();
+    expect(new Set(codes).size).toBe(12);
+    expect(codes[11]).toBe('CRM202611220019');
+  });
+
   it('refuses a rep over the cap', async () => {
     await w.db.$transaction((tx) => writeSettings(tx, { poolCap: 1 }));
     const e = await rejection(createStore(w.deps, w.people.rep1, { name: 'One more', lng: 120.12, lat: 30.23 }));

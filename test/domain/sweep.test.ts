@@ -61,8 +61,15 @@ describe('auto-return', () => {
     await logVisit(w.deps, w.people.rep1, { storeId: visited.id, method: 'in_person', summary: 'still interested' });
     const o = await recordOrder(w.deps, { orderNo: 'SO-1', storeCode: ordered.code, amount: 128_00, orderedAt: at('2026-12-01T00:00:00Z') });
     expect(o.becameCustomer).toBe(true);
-    const again = await recordOrder(w.deps, { orderNo: 'SO-1', storeCode: ordered.code, amount: 128_00, orderedAt: at('2026-12-01T00:00:00Z') });
-    expect(again.created).toBe(false);
+    const twice = await Promise.all(
+      [1, 2, 3].map(() => recordOrder(w.deps, { orderNo: 'SO-1', storeCode: ordered.code, amount: 128_00, orderedAt: at('2026-12-01T00:00:00Z') })),
+    );
+    expect(twice.map((r) => r.created)).toEqual([false, false, false]);
+    const both = await Promise.all(
+      [1, 2].map(() => recordOrder(w.deps, { orderNo: 'SO-2', storeCode: ordered.code, amount: 5_00, orderedAt: at('2026-12-02T00:00:00Z') })),
+    );
+    expect(both.map((r) => r.created).sort()).toEqual([false, true]);
+    expect(await w.db.order.count()).toBe(2);
     await sweepAutoReturn(w.deps, at('2026-12-23T00:00:00Z'));
     expect((await w.db.store.findUniqueOrThrow({ where: { id: visited.id } })).ownerId).toBe(w.people.rep1.id);
     expect((await w.db.store.findUniqueOrThrow({ where: { id: ordered.id } })).ownerId).toBe(w.people.rep2.id);

@@ -91,9 +91,13 @@ export async function completeFollowUp(deps: Deps, actor: Actor, id: number) {
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
     const f = await ownFollowUp(tx, actor, id);
-    if (f.status === 'done') return { followUp: f, changed: false };
-    if (f.status !== 'open') throw new ConflictError('followup.not_open', { status: f.status });
-    const done = await tx.followUp.update({ where: { id }, data: { status: 'done', doneAt: now } });
+    // Conditional on "open": of two simultaneous clicks only one changes it.
+    const changed = await tx.followUp.updateMany({ where: { id, status: 'open' }, data: { status: 'done', doneAt: now } });
+    const done = await tx.followUp.findUniqueOrThrow({ where: { id } });
+    if (changed.count === 0) {
+      if (done.status === 'done') return { followUp: done, changed: false };
+      throw new ConflictError('followup.not_open', { status: done.status });
+    }
     await tx.store.update({ where: { id: f.storeId }, data: { nextFollowUpAt: await nextOpenFollowUp(tx, f.storeId) } });
     await audit(tx, { actorId: actor.id, action: 'followup.done', entity: 'followup', entityId: id, before: { status: f.status }, after: { status: 'done' }, at: now });
     return { followUp: done, changed: true };
@@ -107,8 +111,9 @@ export async function snoozeFollowUp(deps: Deps, actor: Actor, id: number, until
   if (due <= now) throw new InvalidInputError('followup.in_past', {}, [{ path: 'dueAt', key: 'followup.in_past' }]);
   return inTransaction(deps.db, async (tx) => {
     const f = await ownFollowUp(tx, actor, id);
-    if (f.status !== 'open') throw new ConflictError('followup.not_open', { status: f.status });
-    const after = await tx.followUp.update({ where: { id }, data: { dueAt: due, snoozes: { increment: 1 } } });
+    const changed = await tx.followUp.updateMany({ where: { id, status: 'open' }, data: { dueAt: due, snoozes: { increment: 1 } } });
+    if (changed.count === 0) throw new ConflictError('followup.not_open', { status: f.status === 'open' ? 'done' : f.status });
+    const after = await tx.followUp.findUniqueOrThrow({ where: { id } });
     await tx.store.update({ where: { id: f.storeId }, data: { nextFollowUpAt: await nextOpenFollowUp(tx, f.storeId) } });
     await audit(tx, { actorId: actor.id, action: 'followup.snooze', entity: 'followup', entityId: id, before: { dueAt: f.dueAt }, after: { dueAt: due }, at: now });
     return after;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inTransaction } from '../../db/client.ts';
+import { inTransaction, isUniqueViolation } from '../../db/client.ts';
 import { audit } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
 import { NotFoundError } from '../errors.ts';
@@ -22,6 +22,17 @@ export type OrderInput = z.input<typeof orderSchema>;
 export async function recordOrder(deps: Deps, input: OrderInput, actorId: number | null = null) {
   const v = parse(orderSchema, input);
   const now = deps.clock.now();
+  try {
+    return await record(deps, v, actorId, now);
+  } catch (e) {
+    // The same order sent twice at once: the second insert loses on the unique order number.
+    if (!isUniqueViolation(e)) throw e;
+    const order = await deps.db.order.findUniqueOrThrow({ where: { orderNo: v.orderNo } });
+    return { order, created: false, becameCustomer: false };
+  }
+}
+
+async function record(deps: Deps, v: z.output<typeof orderSchema>, actorId: number | null, now: Date) {
   return inTransaction(deps.db, async (tx) => {
     const existing = await tx.order.findUnique({ where: { orderNo: v.orderNo } });
     if (existing) return { order: existing, created: false, becameCustomer: false };

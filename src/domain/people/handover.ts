@@ -34,6 +34,9 @@ export async function deactivateWithHandover(deps: Deps, actor: Actor, input: z.
     if (leaver.id === actor.id) throw new ConflictError('person.cannot_deactivate_self');
     if (!leaver.active) throw new ConflictError('person.already_inactive', { name: leaver.name });
     if (v.toPersonId === leaver.id) throw new ConflictError('person.handover_to_self');
+    // Closing the account first and conditionally: a second, simultaneous handover finds it closed.
+    const closed = await tx.person.updateMany({ where: { id: leaver.id, active: true }, data: { active: false, deactivatedAt: now } });
+    if (closed.count === 0) throw new ConflictError('person.already_inactive', { name: leaver.name });
     const stores = await tx.store.findMany({ where: { ownerId: leaver.id }, select: { id: true, isCustomer: true, protectedUntil: true } });
     if (v.toPersonId !== null) {
       await checkCanReceive(tx, scope, settings, v.toPersonId, stores.filter((s) => !s.isCustomer).length);
@@ -55,7 +58,7 @@ export async function deactivateWithHandover(deps: Deps, actor: Actor, input: z.
       data: to === null ? { status: 'cancelled' } : { personId: to },
     });
     await tx.orgUnit.updateMany({ where: { leadId: leaver.id }, data: { leadId: null } });
-    const after = await tx.person.update({ where: { id: leaver.id }, data: { active: false, deactivatedAt: now } });
+    const after = await tx.person.findUniqueOrThrow({ where: { id: leaver.id } });
     await auditMany(tx, stores.map((s) => ({ actorId: actor.id, action: 'store.handover', entity: 'store', entityId: s.id, before: { ownerId: leaver.id }, after: { ownerId: to }, at: now })));
     await audit(tx, { actorId: actor.id, action: 'person.deactivate', entity: 'person', entityId: leaver.id, before: { active: true }, after: { active: false, handedTo: to, stores: ids.length }, at: now });
     return { person: after, stores: ids.length, toPersonId: to };

@@ -52,10 +52,11 @@ export async function mergeStores(deps: Deps, actor: Actor, survivorId: number, 
         ...(takeOwner ? { ownerId: dup.ownerId, claimedAt: dup.claimedAt, protectedUntil: dup.protectedUntil, customerSince: dup.customerSince } : {}),
       },
     });
-    await tx.store.update({
-      where: { id: dup.id },
+    const retired = await tx.store.updateMany({
+      where: { id: dup.id, status: { not: 'deleted' } },
       data: { status: 'deleted', mergedIntoId: survivor.id, ownerId: null, claimedAt: null, protectedUntil: null, isCustomer: false },
     });
+    if (retired.count === 0) throw new ConflictError('pool.changed_meanwhile', { code: dup.code });
     await tx.claimHistory.create({
       data: { storeId: survivor.id, action: 'merge', fromOwnerId: dup.ownerId, toOwnerId: after.ownerId, actorId: actor.id, reason: `merged ${dup.code}`, at: now },
     });

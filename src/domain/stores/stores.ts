@@ -279,10 +279,12 @@ export async function setStoreStatus(deps: Deps, actor: Actor, storeId: number, 
     if (!canEditStore(scope, before)) throw new ForbiddenError('store.cannot_edit');
     if (before.status === s) return before;
     const leavesPool = s !== 'active' && before.ownerId !== null;
-    const after = await tx.store.update({
-      where: { id: storeId },
+    const changed = await tx.store.updateMany({
+      where: { id: storeId, status: before.status, ownerId: before.ownerId },
       data: { status: s, ...(leavesPool ? { ownerId: null, claimedAt: null, protectedUntil: null, isCustomer: false, customerSince: null } : {}) },
     });
+    if (changed.count === 0) throw new ConflictError('pool.changed_meanwhile', { code: before.code });
+    const after = await tx.store.findUniqueOrThrow({ where: { id: storeId } });
     await tx.claimHistory.create({
       data: { storeId, action: 'status', fromOwnerId: before.ownerId, actorId: actor.id, reason: `${before.status}→${s}: ${why}`, at: now },
     });
