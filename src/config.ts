@@ -8,6 +8,13 @@ const envSchema = z.object({
     .default('file:./data/seaboard.db'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
+  /** Slack app credentials; without a signing secret and a bot token the Slack endpoint is off. */
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  /** Socket Mode instead of HTTP when set (an app-level xapp- token). */
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional(),
+  /** The Web API base URL: a local stand-in in tests and the sandbox. */
+  SLACK_API_URL: z.url().optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;

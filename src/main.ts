@@ -1,39 +1,62 @@
 import type { Server } from 'node:http';
+import { createBot, type Bot } from './bot/app.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { systemClock, type Clock } from './domain/clock.ts';
 import { version } from './version.ts';
 import { createWebApp } from './web/server.ts';
 
 export interface Running {
   server: Server;
   database: Database;
+  bot: Bot | null;
   url: string;
   stop(): Promise<void>;
 }
 
-/** config → database (migrated) → web server. Port 0 picks a free port (tests). */
-export async function start(config: Config): Promise<Running> {
-  const applied = await migrate(config.DATABASE_URL);
-  if (applied.length) console.log(`database: applied ${applied.join(', ')}`);
-  const database = openDatabase(config.DATABASE_URL);
-  const app = createWebApp({ database });
+export interface StartOptions {
+  /** An already migrated database (tests); else DATABASE_URL is migrated and opened. */
+  database?: Database;
+  clock?: Clock;
+}
+
+/** config → database (migrated) → web server with the Slack endpoint. Port 0 picks a free port (tests). */
+export async function start(config: Config, opts: StartOptions = {}): Promise<Running> {
+  let database = opts.database;
+  if (!database) {
+    const applied = await migrate(config.DATABASE_URL);
+    if (applied.length) console.log(`database: applied ${applied.join(', ')}`);
+    database = openDatabase(config.DATABASE_URL);
+  }
+  const deps = { db: database.db, clock: opts.clock ?? systemClock };
+  const web = createWebApp({ database, slackMode: () => bot?.mode ?? 'off' });
+  const bot = createBot(config, deps, web);
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    const s = web.listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);
   });
+  await bot?.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST}:${port}`;
+  const db = database;
   return {
     server,
-    database,
+    database: db,
+    bot,
     url,
     stop: async () => {
+      await bot?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await database.close();
+      if (!opts.database) await db.close();
     },
   };
+}
+
+function describeSlack(bot: Bot | null): string {
+  if (!bot) return 'Slack: off (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on)';
+  return bot.mode === 'socket' ? 'Slack: Socket Mode' : 'Slack: HTTP at POST /slack/events';
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
@@ -42,6 +65,7 @@ if (isMain) {
     const config = loadConfig();
     const running = await start(config);
     console.log(`Seaboard ${version} on ${running.url} (database: ${running.database.provider})`);
+    console.log(describeSlack(running.bot));
     const shutdown = () => void running.stop().then(() => process.exit(0));
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);

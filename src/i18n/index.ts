@@ -18,6 +18,11 @@ export interface Reader {
 
 export function t(reader: Reader, key: string, params: MessageParams = {}): string {
   const template = (catalogs[reader.locale] as Record<string, string>)[key] ?? (en as Record<string, string>)[key] ?? key;
+  return fill(reader, template, params);
+}
+
+/** Replaces `{name}` by its parameter; dates in the reader's time zone, missing values as "—". */
+export function fill(reader: Reader, template: string, params: MessageParams): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = params[name];
     if (v instanceof Date) return formatDateTime(v, reader.timezone);

@@ -4,9 +4,11 @@ import { version } from '../version.ts';
 
 export interface WebDeps {
   database: Database;
+  /** How the Slack endpoint runs, for the health check. */
+  slackMode?: () => 'http' | 'socket' | 'off';
 }
 
-export function createWebApp({ database }: WebDeps): Express {
+export function createWebApp({ database, slackMode = () => 'off' }: WebDeps): Express {
   const app = express();
   app.disable('x-powered-by');
 
@@ -15,7 +17,7 @@ export function createWebApp({ database }: WebDeps): Express {
     const started = Date.now();
     try {
       await database.db.$queryRawUnsafe('SELECT 1');
-      res.json({ status: 'ok', version, database: { provider: database.provider, status: 'ok', latencyMs: Date.now() - started } });
+      res.json({ status: 'ok', version, database: { provider: database.provider, status: 'ok', latencyMs: Date.now() - started }, slack: slackMode() });
     } catch (e) {
       res.status(503).json({ status: 'error', version, database: { provider: database.provider, status: 'unreachable', error: (e as Error).message } });
     }

@@ -1,4 +1,8 @@
-import type { Db, Tx } from '../../db/client.ts';
+import { z } from 'zod';
+import { inTransaction, type Db, type Tx } from '../../db/client.ts';
+import { audit } from '../audit/audit.ts';
+import type { Deps } from '../deps.ts';
+import { parse } from '../validation.ts';
 import { NotFoundError } from '../errors.ts';
 import { roleSchema, type Actor } from '../org/roles.ts';
 
@@ -27,4 +31,14 @@ export async function actorBySlackId(db: Db | Tx, slackId: string): Promise<Acto
  */
 export async function lockPerson(tx: Tx, personId: number): Promise<void> {
   await tx.person.updateMany({ where: { id: personId }, data: { lockVersion: { increment: 1 } } });
+}
+
+/** A person chooses the language Seaboard speaks to them. */
+export async function setLocale(deps: Deps, actor: Actor, locale: string): Promise<void> {
+  const v = parse(z.enum(['en', 'zh-CN']), locale);
+  const now = deps.clock.now();
+  await inTransaction(deps.db, async (tx) => {
+    await tx.person.update({ where: { id: actor.id }, data: { locale: v } });
+    await audit(tx, { actorId: actor.id, action: 'person.locale', entity: 'person', entityId: actor.id, before: { locale: actor.locale }, after: { locale: v }, at: now });
+  });
 }

@@ -1,0 +1,141 @@
+// Small pure builders that keep Slack's Block Kit limits (shared/slack/FACTS.md §5) wherever text
+// comes from data: long text is cut with "…", long lists are cut to the surface's maximum.
+export const limits = {
+  messageBlocks: 50,
+  viewBlocks: 100,
+  sectionText: 3000,
+  fieldText: 2000,
+  fields: 10,
+  headerText: 150,
+  buttonText: 75,
+  optionText: 75,
+  optionValue: 75,
+  options: 100,
+  contextElements: 10,
+  modalTitle: 24,
+  modalButton: 24,
+  privateMetadata: 3000,
+  placeholder: 150,
+  label: 2000,
+  actionElements: 25,
+} as const;
+
+export type Block = Record<string, unknown> & { type: string };
+export type TextObject = { type: 'plain_text' | 'mrkdwn'; text: string; emoji?: boolean };
+
+/** Cuts to at most `max` characters (by code point), ending in "…" when cut. */
+export function cut(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
+}
+
+/** mrkdwn control characters in user data are escaped so that a name cannot format or mention. */
+export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export const plain = (text: string, max: number = limits.sectionText): TextObject => ({ type: 'plain_text', text: cut(text || ' ', max), emoji: true });
+export const md = (text: string, max: number = limits.sectionText): TextObject => ({ type: 'mrkdwn', text: cut(text || ' ', max) });
+
+export const header = (text: string): Block => ({ type: 'header', text: plain(text, limits.headerText) });
+export const divider = (): Block => ({ type: 'divider' });
+export const section = (text: string, accessory?: Record<string, unknown>, blockId?: string): Block => ({
+  type: 'section',
+  text: md(text),
+  ...(accessory ? { accessory } : {}),
+  ...(blockId ? { block_id: blockId } : {}),
+});
+export const fields = (items: string[]): Block => ({
+  type: 'section',
+  fields: items.slice(0, limits.fields).map((f) => md(f, limits.fieldText)),
+});
+export const context = (items: string[]): Block => ({
+  type: 'context',
+  elements: items.slice(0, limits.contextElements).map((t) => md(t)),
+});
+
+export interface ButtonOptions {
+  value?: string;
+  style?: 'primary' | 'danger';
+  url?: string;
+  confirm?: { title: string; text: string; confirm: string; deny: string };
+}
+export function button(text: string, actionId: string, opts: ButtonOptions = {}): Record<string, unknown> {
+  return {
+    type: 'button',
+    text: plain(text, limits.buttonText),
+    action_id: actionId,
+    ...(opts.value !== undefined ? { value: cut(opts.value, 2000) } : {}),
+    ...(opts.style ? { style: opts.style } : {}),
+    ...(opts.url ? { url: opts.url } : {}),
+    ...(opts.confirm
+      ? {
+          confirm: {
+            title: plain(opts.confirm.title, 100),
+            text: plain(opts.confirm.text, 300),
+            confirm: plain(opts.confirm.confirm, 30),
+            deny: plain(opts.confirm.deny, 30),
+          },
+        }
+      : {}),
+  };
+}
+export const actions = (elements: Record<string, unknown>[], blockId?: string): Block => ({
+  type: 'actions',
+  elements: elements.slice(0, limits.actionElements),
+  ...(blockId ? { block_id: blockId } : {}),
+});
+
+export const option = (text: string, value: string, description?: string): Record<string, unknown> => ({
+  text: plain(text, limits.optionText),
+  value: value.slice(0, limits.optionValue),
+  ...(description ? { description: plain(description, 75) } : {}),
+});
+
+export interface InputOptions {
+  optional?: boolean;
+  hint?: string;
+  dispatchAction?: boolean;
+}
+export function input(blockId: string, label: string, element: Record<string, unknown>, opts: InputOptions = {}): Block {
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label, limits.label),
+    element,
+    optional: opts.optional ?? false,
+    ...(opts.hint ? { hint: plain(opts.hint, limits.label) } : {}),
+    ...(opts.dispatchAction ? { dispatch_action: true } : {}),
+  };
+}
+
+/** At most `max` blocks; when cut, the last kept block says how many were left out. */
+export function capBlocks(blocks: Block[], max: number, moreText: (n: number) => string): Block[] {
+  if (blocks.length <= max) return blocks;
+  const kept = blocks.slice(0, max - 1);
+  return [...kept, context([moreText(blocks.length - kept.length)])];
+}
+
+export interface ModalOptions {
+  callbackId: string;
+  title: string;
+  submit?: string;
+  close: string;
+  privateMetadata?: string;
+  blocks: Block[];
+  notifyOnClose?: boolean;
+}
+export function modal(o: ModalOptions): Record<string, unknown> {
+  if (o.privateMetadata && o.privateMetadata.length > limits.privateMetadata) {
+    // A programming error, not user input: metadata holds ids only.
+    throw new Error(`private_metadata over ${limits.privateMetadata} characters`);
+  }
+  return {
+    type: 'modal',
+    callback_id: o.callbackId,
+    title: plain(o.title, limits.modalTitle),
+    ...(o.submit ? { submit: plain(o.submit, limits.modalButton) } : {}),
+    close: plain(o.close, limits.modalButton),
+    ...(o.privateMetadata ? { private_metadata: o.privateMetadata } : {}),
+    ...(o.notifyOnClose ? { notify_on_close: true } : {}),
+    blocks: o.blocks.slice(0, limits.viewBlocks),
+  };
+}

@@ -1,0 +1,6 @@
+import type { Bundle } from './index.ts';
+
+export const claim = {
+  en: {},
+  'zh-CN': {},
+} satisfies Bundle;

@@ -1,0 +1,6 @@
+import type { Bundle } from './index.ts';
+
+export const store = {
+  en: {},
+  'zh-CN': {},
+} satisfies Bundle;

@@ -1,0 +1,50 @@
+// Every Slack id the app answers to, in one place: callback_id of modals and shortcuts, action_id of
+// buttons and selects. Block ids of inputs are the domain field names, so that a domain error's
+// issue path lands under its input (`response_action: errors`).
+export const ids = {
+  commands: {
+    visit: '/visit',
+    claim: '/claim',
+    store: '/store',
+    opp: '/opp',
+    crm: '/crm',
+  },
+  views: {
+    logVisit: 'log_visit',
+    createStore: 'create_store',
+    opportunity: 'opportunity',
+    addContact: 'add_contact',
+    release: 'release_store',
+    transfer: 'transfer_store',
+    extend: 'extend_protection',
+    setStatus: 'set_store_status',
+    history: 'store_history',
+    snooze: 'snooze_followup',
+  },
+  shortcuts: {
+    logAsVisit: 'log_as_visit',
+  },
+  actions: {
+    storeSelect: 'store_select',
+    personSelect: 'person_select',
+    claim: 'claim_store',
+    claimPage: 'claim_page',
+    openStore: 'open_store',
+    logVisit: 'card_log_visit',
+    newOpportunity: 'card_new_opportunity',
+    addContact: 'card_add_contact',
+    release: 'card_release',
+    history: 'card_history',
+    transfer: 'card_transfer',
+    extend: 'card_extend',
+    setStatus: 'card_set_status',
+    createStore: 'create_store_open',
+    useDuplicate: 'use_duplicate',
+    followUpDone: 'followup_done',
+    followUpSnooze: 'followup_snooze',
+    homeLogVisit: 'home_log_visit',
+    homeClaim: 'home_claim',
+    homeNewOpportunity: 'home_new_opportunity',
+    homeRefresh: 'home_refresh',
+  },
+} as const;

@@ -1,0 +1,8 @@
+import type { SlackApp } from '../app.ts';
+import type { BotDeps } from '../deps.ts';
+import { registerCrm } from './commands/crm.ts';
+
+/** Every listener of the app, by surface; each module binds its Slack ids (src/bot/ids.ts). */
+export function registerListeners(app: SlackApp, deps: BotDeps): void {
+  registerCrm(app, deps);
+}

@@ -1,0 +1,307 @@
+import type { Server } from 'node:http';
+import express, { type Request, type Response, type Router } from 'express';
+
+// A local stand-in for the parts of Slack's Web API the app calls, behind SLACK_API_URL. It keeps
+// what Slack would show (messages per channel, ephemeral messages, open views, each person's Home)
+// and records every call, so that tests assert what a user would see and the sandbox can render it.
+
+export interface RecordedCall {
+  method: string;
+  args: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  at: number;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: unknown[];
+  user?: string; // ephemeral: who sees it
+  ephemeral?: boolean;
+  threadTs?: string;
+}
+
+export interface StoredView {
+  id: string;
+  hash: string;
+  user: string | null;
+  view: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  rootViewId: string;
+  previousViewId: string | null;
+  closed: boolean;
+}
+
+export interface SlackUser {
+  id: string;
+  name: string;
+  locale?: string;
+  tz?: string;
+}
+
+/** Injected faults for failure tests: the next N calls (of a method, or any) answer this way. */
+export interface Fault {
+  method?: string;
+  status: 500 | 429 | 503;
+  retryAfter?: number;
+  times: number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Args = Record<string, any>;
+
+function parseArgs(req: Request): Args {
+  const body: Args = typeof req.body === 'object' && req.body !== null ? { ...req.body } : {};
+  for (const [k, v] of Object.entries(body)) {
+    if (typeof v === 'string' && /^[[{]/.test(v.trim())) {
+      try {
+        body[k] = JSON.parse(v);
+      } catch {
+        // a text that merely starts with a bracket
+      }
+    }
+  }
+  return body;
+}
+
+export class SlackStandin {
+  readonly calls: RecordedCall[] = [];
+  readonly messages: StoredMessage[] = [];
+  readonly views = new Map<string, StoredView>();
+  readonly homes = new Map<string, StoredView>();
+  readonly responses: { url: string; body: Args; at: number }[] = [];
+  readonly users = new Map<string, SlackUser>();
+  private faults: Fault[] = [];
+  private seq = 0;
+  private server: Server | null = null;
+  private listeners = new Set<() => void>();
+  url = '';
+
+  addUser(u: SlackUser): void {
+    this.users.set(u.id, u);
+  }
+
+  inject(fault: Fault): void {
+    this.faults.push({ ...fault });
+  }
+
+  private nextTs(): string {
+    this.seq += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.seq).padStart(6, '0')}`;
+  }
+
+  private nextViewId(): string {
+    this.seq += 1;
+    return `V${String(this.seq).padStart(8, '0')}`;
+  }
+
+  /** The DM channel of a user is D + their id, as stable as Slack's. */
+  private channelOf(channel: string): string {
+    return /^[UW]/.test(channel) ? `D${channel}` : channel;
+  }
+
+  /** The user a trigger_id was issued to (the test client and the sandbox issue `n.USER.trigger`). */
+  private triggerUser(triggerId: unknown): string | null {
+    return typeof triggerId === 'string' ? (triggerId.split('.')[1] ?? null) : null;
+  }
+
+  private saveView(v: Args, user: string | null, previous: StoredView | null, replace?: StoredView): StoredView {
+    const id = replace?.id ?? this.nextViewId();
+    this.seq += 1;
+    const stored: StoredView = {
+      id,
+      hash: `${Date.now()}.${this.seq}`,
+      user: replace?.user ?? user,
+      view: { ...v, id },
+      rootViewId: replace?.rootViewId ?? previous?.rootViewId ?? id,
+      previousViewId: replace?.previousViewId ?? previous?.id ?? null,
+      closed: false,
+    };
+    this.views.set(id, stored);
+    return stored;
+  }
+
+  private viewResponse(s: StoredView): Args {
+    return { ok: true, view: { ...s.view, id: s.id, hash: s.hash, root_view_id: s.rootViewId, previous_view_id: s.previousViewId, state: { values: {} } } };
+  }
+
+  /** Answers one Web API method as Slack would. */
+  call(method: string, args: Args): { status: number; headers?: Record<string, string>; body: Args } {
+    this.calls.push({ method, args, at: Date.now() });
+    const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === method));
+    if (fault) {
+      fault.times -= 1;
+      this.faults = this.faults.filter((f) => f.times > 0);
+      return fault.status === 429
+        ? { status: 429, headers: { 'retry-after': String(fault.retryAfter ?? 1) }, body: { ok: false, error: 'ratelimited' } }
+        : { status: fault.status, body: { ok: false, error: 'internal_error' } };
+    }
+    const ok = (body: Args = {}) => ({ status: 200, body: { ok: true, ...body } });
+    const fail = (error: string) => ({ status: 200, body: { ok: false, error } });
+    switch (method) {
+      case 'auth.test':
+        return ok({ user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0SEABOARD', team: 'Seaboard', url: 'http://localhost/' });
+      case 'chat.postMessage': {
+        if (!args.channel) return fail('channel_not_found');
+        if (!args.text && !args.blocks) return fail('no_text');
+        const m: StoredMessage = { channel: this.channelOf(args.channel), ts: this.nextTs(), text: args.text, blocks: args.blocks, threadTs: args.thread_ts };
+        this.messages.push(m);
+        return ok({ channel: m.channel, ts: m.ts, message: { text: m.text, blocks: m.blocks, ts: m.ts } });
+      }
+      case 'chat.update': {
+        const m = this.messages.find((x) => x.channel === args.channel && x.ts === args.ts && !x.ephemeral);
+        if (!m) return fail('message_not_found');
+        if (args.text !== undefined) m.text = args.text;
+        if (args.blocks !== undefined) m.blocks = args.blocks;
+        return ok({ channel: m.channel, ts: m.ts, text: m.text });
+      }
+      case 'chat.postEphemeral': {
+        if (!args.channel || !args.user) return fail('channel_not_found');
+        const m: StoredMessage = { channel: this.channelOf(args.channel), ts: this.nextTs(), text: args.text, blocks: args.blocks, user: args.user, ephemeral: true };
+        this.messages.push(m);
+        return ok({ message_ts: m.ts });
+      }
+      case 'chat.delete': {
+        const i = this.messages.findIndex((x) => x.channel === args.channel && x.ts === args.ts);
+        if (i < 0) return fail('message_not_found');
+        this.messages.splice(i, 1);
+        return ok({ channel: args.channel, ts: args.ts });
+      }
+      case 'views.open': {
+        if (!args.trigger_id) return fail('invalid_trigger_id');
+        if (!args.view) return fail('invalid_arguments');
+        return ok(this.viewResponse(this.saveView(args.view, this.triggerUser(args.trigger_id), null)));
+      }
+      case 'views.push': {
+        const user = this.triggerUser(args.trigger_id);
+        const top = [...this.views.values()].reverse().find((v) => v.user === user && !v.closed) ?? null;
+        const depth = top ? this.stackOf(top).length : 0;
+        if (depth >= 3) return fail('push_limit_reached');
+        return ok(this.viewResponse(this.saveView(args.view, user, top)));
+      }
+      case 'views.update': {
+        const current = args.view_id ? this.views.get(args.view_id) : [...this.views.values()].find((v) => v.view.external_id === args.external_id);
+        if (!current) return fail('not_found');
+        if (args.hash && args.hash !== current.hash) return fail('hash_conflict');
+        return ok(this.viewResponse(this.saveView(args.view, current.user, null, current)));
+      }
+      case 'views.publish': {
+        if (!args.user_id) return fail('invalid_arguments');
+        const previous = this.homes.get(args.user_id);
+        const stored = this.saveView(args.view, args.user_id, null, previous);
+        this.homes.set(args.user_id, stored);
+        return ok(this.viewResponse(stored));
+      }
+      case 'users.info': {
+        const u = this.users.get(args.user);
+        if (!u) return fail('user_not_found');
+        return ok({ user: { id: u.id, name: u.name, real_name: u.name, tz: u.tz ?? 'Asia/Shanghai', ...(args.include_locale ? { locale: u.locale ?? 'en-US' } : {}) } });
+      }
+      case 'users.list':
+        return ok({ members: [...this.users.values()].map((u) => ({ id: u.id, name: u.name, real_name: u.name, tz: u.tz, locale: u.locale, deleted: false, is_bot: false })), response_metadata: { next_cursor: '' } });
+      case 'conversations.open': {
+        const user = String(args.users ?? '').split(',')[0];
+        if (!user) return fail('users_not_found');
+        return ok({ channel: { id: `D${user}` } });
+      }
+      default:
+        return fail('unknown_method');
+    }
+  }
+
+  /** The stack of modals a view belongs to, root first. */
+  stackOf(v: StoredView): StoredView[] {
+    return [...this.views.values()].filter((x) => x.rootViewId === v.rootViewId && !x.closed);
+  }
+
+  /** What a view_submission's `response_action` does to the stack, as Slack would apply it. */
+  applyResponseAction(viewId: string, response: Args | undefined): void {
+    const v = this.views.get(viewId);
+    if (!v) return;
+    const action = response?.response_action;
+    if (action === 'errors') return;
+    if (action === 'update' && response?.view) this.saveView(response.view, v.user, null, v);
+    else if (action === 'push' && response?.view) this.saveView(response.view, v.user, v);
+    else if (action === 'clear') for (const x of this.stackOf(v)) x.closed = true;
+    else v.closed = true; // an empty ack closes the submitted view
+    this.changed();
+  }
+
+  // ---- finding what a user sees -----------------------------------------------------------------
+
+  messagesIn(channel: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === this.channelOf(channel));
+  }
+  dmsTo(user: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === `D${user}` && !m.ephemeral);
+  }
+  ephemeralsFor(user: string): StoredMessage[] {
+    return this.messages.filter((m) => m.ephemeral && m.user === user);
+  }
+  openViews(user: string): StoredView[] {
+    return [...this.views.values()].filter((v) => v.user === user && !v.closed && v.view.type === 'modal');
+  }
+  callsOf(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves when `check` finds something after a call or response arrived (or at once). */
+  async waitFor<T>(check: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+    const found = check();
+    if (found) return found;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners.delete(onChange);
+        reject(new Error('standin: timed out waiting'));
+      }, timeoutMs);
+      const onChange = () => {
+        const hit = check();
+        if (hit) {
+          clearTimeout(timer);
+          this.listeners.delete(onChange);
+          resolve(hit);
+        }
+      };
+      this.listeners.add(onChange);
+    });
+  }
+
+  private changed(): void {
+    for (const l of [...this.listeners]) l();
+  }
+
+  // ---- HTTP --------------------------------------------------------------------------------------
+
+  router(): Router {
+    const r = express.Router();
+    r.use(express.urlencoded({ extended: false, limit: '2mb' }));
+    r.use(express.json({ limit: '2mb' }));
+    r.post('/api/:method', (req: Request, res: Response) => {
+      const out = this.call(String(req.params.method), parseArgs(req));
+      if (out.headers) res.set(out.headers);
+      res.status(out.status).json(out.body);
+      this.changed();
+    });
+    // response_url: what the app says through it is kept as an ephemeral/in-channel response.
+    r.post('/response/:id', (req: Request, res: Response) => {
+      this.responses.push({ url: req.originalUrl, body: parseArgs(req), at: Date.now() });
+      res.status(200).send('ok');
+      this.changed();
+    });
+    return r;
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    const app = express();
+    app.use(this.router());
+    this.server = await new Promise<Server>((resolve) => {
+      const s = app.listen(port, host, () => resolve(s));
+    });
+    const addr = this.server.address();
+    this.url = `http://${host}:${typeof addr === 'object' && addr ? addr.port : port}`;
+    return this.url;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
