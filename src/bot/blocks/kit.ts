@@ -84,10 +84,17 @@ export const actions = (elements: Record<string, unknown>[], blockId?: string): 
   ...(blockId ? { block_id: blockId } : {}),
 });
 
-export const option = (text: string, value: string, description?: string): Record<string, unknown> => ({
-  text: plain(text, limits.optionText),
+export type PlainText = { type: 'plain_text'; text: string; emoji?: boolean };
+export interface Option {
+  text: PlainText;
+  value: string;
+  description?: PlainText;
+}
+const plainText = (text: string, max: number): PlainText => ({ type: 'plain_text', text: cut(text || ' ', max), emoji: true });
+export const option = (text: string, value: string, description?: string): Option => ({
+  text: plainText(text, limits.optionText),
   value: value.slice(0, limits.optionValue),
-  ...(description ? { description: plain(description, 75) } : {}),
+  ...(description ? { description: plainText(description, 75) } : {}),
 });
 
 export interface InputOptions {

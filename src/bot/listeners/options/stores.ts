@@ -1,0 +1,21 @@
+import type { SlackApp } from '../../app.ts';
+import { who } from '../../context.ts';
+import type { BotDeps } from '../../deps.ts';
+import { ids } from '../../ids.ts';
+import { option } from '../../blocks/kit.ts';
+import { searchStores } from '../../../domain/stores/search.ts';
+
+/** Type-ahead for every store picker (visit, opportunity): the stores the person may see. */
+export function registerStoreOptions(app: SlackApp, deps: BotDeps): void {
+  app.options(ids.actions.storeSelect, async ({ ack, payload, context }) => {
+    const { actor } = who(context);
+    const text = String(payload.value ?? '').trim();
+    if (!text) return ack({ options: [] });
+    try {
+      const { hits } = await searchStores(deps, actor, { text, limit: 50 });
+      await ack({ options: hits.map((h) => option(`${h.name} · ${h.code}`, String(h.id))) });
+    } catch {
+      await ack({ options: [] }); // an over-long or odd query finds nothing rather than failing
+    }
+  });
+}
