@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Config } from '../config.ts';
 import type { BotDeps } from './deps.ts';
 import { identify } from './context.ts';
+import { eventsOnce } from './events-once.ts';
 import { registerListeners } from './listeners/index.ts';
 
 export type SlackApp = App;
@@ -42,6 +43,7 @@ export function createBot(config: Config, deps: BotDeps, web: Express): Bot | nu
     });
     app = new App({ token: config.SLACK_BOT_TOKEN, receiver, clientOptions, tokenVerificationEnabled: false, logLevel: LogLevel.WARN });
   }
+  app.use(eventsOnce(deps));
   app.use(identify(deps));
   registerListeners(app, deps);
   app.error(async (e: Error) => {

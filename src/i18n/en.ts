@@ -62,6 +62,19 @@ export const en = {
   'followup.not_found': 'Follow-up not found.',
   'followup.not_open': 'This follow-up is already {status}.',
 
+  // opportunities
+  'opportunity.not_found': 'Opportunity not found, or not one you can see.',
+  'opportunity.admin_cannot_own': 'Admins do not register opportunities.',
+  'opportunity.amount_negative': 'must not be negative',
+  'opportunity.amount_too_big': 'must be at most {max}',
+  'opportunity.close_in_past': 'must be today ({today}) or later',
+  'opportunity.close_too_far': 'must be within {years} years',
+  'opportunity.store_not_active': 'This store is {status}: no new opportunities.',
+  'opportunity.close_needs_approval': 'Won and lost are decided by the sign and terminate approvals.',
+  'opportunity.closed': 'This opportunity is already closed.',
+  'opportunity.same_stage': 'The opportunity is already at this stage.',
+  'opportunity.changed_meanwhile': '“{name}” changed in the meantime. Please try again.',
+
   'region.not_found': 'No such region.',
   'region.polygon_not_polygon': 'is not a polygon: give a list of [longitude, latitude] points or a GeoJSON Polygon',
   'region.polygon_out_of_range': 'has a point outside longitude −180…180 / latitude −90…90',

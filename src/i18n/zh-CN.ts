@@ -64,6 +64,19 @@ export const zhCN: Record<MessageKey, string> = {
   'followup.not_found': '找不到该跟进。',
   'followup.not_open': '该跟进已是 {status} 状态。',
 
+  // 商机
+  'opportunity.not_found': '找不到该商机，或您无权查看。',
+  'opportunity.admin_cannot_own': '管理员不能报备商机。',
+  'opportunity.amount_negative': '不能为负数',
+  'opportunity.amount_too_big': '不能超过 {max}',
+  'opportunity.close_in_past': '不能早于今天（{today}）',
+  'opportunity.close_too_far': '须在 {years} 年以内',
+  'opportunity.store_not_active': '该门店状态为 {status}，不能新建商机。',
+  'opportunity.close_needs_approval': '赢单和输单须经签约、终止审批决定。',
+  'opportunity.closed': '该商机已关闭。',
+  'opportunity.same_stage': '该商机已处于此阶段。',
+  'opportunity.changed_meanwhile': '“{name}”已被他人修改，请重试。',
+
   'region.not_found': '找不到该区域。',
   'region.polygon_not_polygon': '不是多边形：请提供 [经度, 纬度] 点列表或 GeoJSON Polygon',
   'region.polygon_out_of_range': '有点超出经度 −180…180 / 纬度 −90…90',

@@ -8,6 +8,7 @@ import express, { type Request, type Response, type Router } from 'express';
 export interface RecordedCall {
   method: string;
   args: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Epoch milliseconds, sub-millisecond precise. */
   at: number;
 }
 
@@ -126,7 +127,7 @@ export class SlackStandin {
 
   /** Answers one Web API method as Slack would. */
   call(method: string, args: Args): { status: number; headers?: Record<string, string>; body: Args } {
-    this.calls.push({ method, args, at: Date.now() });
+    this.calls.push({ method, args, at: performance.timeOrigin + performance.now() });
     const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === method));
     if (fault) {
       fault.times -= 1;

@@ -167,14 +167,14 @@ export async function slackWorld(opts: { world?: World } = {}) {
         response_url: responseUrl(),
       }),
     /** An Events API callback, e.g. app_home_opened. */
-    event: (event: Json, headers?: Record<string, string>) =>
+    event: (event: Json, headers?: Record<string, string>, eventId = `Ev${next()}`) =>
       post(
         JSON.stringify({
           token: 'legacy',
           team_id: TEAM,
           api_app_id: 'A0SEABOARD',
           type: 'event_callback',
-          event_id: `Ev${next()}`,
+          event_id: eventId,
           event_time: Math.floor(Date.now() / 1000),
           event,
           authorizations: [{ team_id: TEAM, user_id: 'UBOT', is_bot: true }],

@@ -4,8 +4,7 @@ import { audit } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
-import { loadScope, type Scope } from '../org/scope.ts';
-import { loadSettings } from '../settings/settings.ts';
+import { scopeFor, type Scope } from '../org/scope.ts';
 import { idSchema } from '../stores/fields.ts';
 import { visibleStore } from '../stores/stores.ts';
 import { addDays, startOfDay } from '../time/zone.ts';
@@ -37,8 +36,7 @@ async function checkPersonInReach(db: Deps['db'] | Tx, scope: Scope, personId: n
  * (the next 14 days).
  */
 export async function listFollowUps(deps: Deps, actor: Actor, personId: number = actor.id) {
-  const settings = await loadSettings(deps.db);
-  const scope = await loadScope(deps.db, actor, settings);
+  const { settings, scope } = await scopeFor(deps.db, actor);
   await checkPersonInReach(deps.db, scope, personId);
   const person = personId === actor.id ? actor : await deps.db.person.findUniqueOrThrow({ where: { id: personId } });
   const tz = person.timezone ?? settings.timezone;
@@ -66,7 +64,7 @@ export async function createFollowUp(deps: Deps, actor: Actor, input: z.input<ty
   const now = deps.clock.now();
   if (v.dueAt <= now) throw new InvalidInputError('followup.in_past', {}, [{ path: 'dueAt', key: 'followup.in_past' }]);
   return inTransaction(deps.db, async (tx) => {
-    const scope = await loadScope(tx, actor, await loadSettings(tx));
+    const { scope } = await scopeFor(tx, actor);
     const store = await visibleStore(tx, scope, v.storeId);
     const f = await tx.followUp.create({ data: { storeId: store.id, personId: actor.id, dueAt: v.dueAt, note: v.note ?? null } });
     await tx.store.update({ where: { id: store.id }, data: { nextFollowUpAt: await nextOpenFollowUp(tx, store.id) } });
@@ -79,7 +77,7 @@ async function ownFollowUp(tx: Tx, actor: Actor, id: number) {
   const f = await tx.followUp.findUnique({ where: { id } });
   if (!f) throw new NotFoundError('followup.not_found', { id });
   if (f.personId !== actor.id) {
-    const scope = await loadScope(tx, actor, await loadSettings(tx));
+    const { scope } = await scopeFor(tx, actor);
     await checkPersonInReach(tx, scope, f.personId);
   }
   return f;

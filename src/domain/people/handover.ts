@@ -5,8 +5,7 @@ import { addDaysUtc } from '../clock.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
-import { leadsUnit, loadScope } from '../org/scope.ts';
-import { loadSettings } from '../settings/settings.ts';
+import { leadsUnit, scopeFor } from '../org/scope.ts';
 import { checkCanReceive } from '../stores/stores.ts';
 import { idSchema } from '../stores/fields.ts';
 import { parse } from '../validation.ts';
@@ -26,8 +25,7 @@ export async function deactivateWithHandover(deps: Deps, actor: Actor, input: z.
   if (actor.role !== 'admin' && actor.role !== 'manager') throw new ForbiddenError('person.deactivate_needs_manager');
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const settings = await loadSettings(tx);
-    const scope = await loadScope(tx, actor, settings);
+    const { settings, scope } = await scopeFor(tx, actor);
     const leaver = await tx.person.findUnique({ where: { id: v.personId } });
     if (!leaver) throw new NotFoundError('person.not_found', { id: v.personId });
     if (!leadsUnit(scope, leaver.unitId)) throw new ForbiddenError('person.outside_team', { name: leaver.name });

@@ -5,14 +5,15 @@ import { addDaysUtc, DAY_MS } from '../clock.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, LimitReachedError, NotFoundError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
-import { canSeeStore, leadsUnit, loadScope, type Scope } from '../org/scope.ts';
+import { canSeeStore, leadsUnit, scopeFor, type Scope } from '../org/scope.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { lockPerson } from '../people/people.ts';
 import { loadSettings, type Settings } from '../settings/settings.ts';
 import { idSchema, reasonSchema } from '../stores/fields.ts';
 import { checkCanReceive, visibleStore, type Store } from '../stores/stores.ts';
 import { parse } from '../validation.ts';
-import { countTowardCap, poolUsage, type PoolUsage } from './cap.ts';
+import { poolUsage, type PoolUsage } from './cap.ts';
+import { claimFacts } from './claim-facts.ts';
 
 export interface ClaimResult {
   store: Store;
@@ -46,35 +47,26 @@ export async function claimStore(deps: Deps, actor: Actor, storeId: number): Pro
   parse(idSchema, storeId);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const settings = await loadSettings(tx);
-    const scope = await loadScope(tx, actor, settings);
+    const { settings, scope } = await scopeFor(tx, actor);
     if (actor.role === 'admin') throw new InvalidInputError('pool.admin_cannot_own');
     await lockPerson(tx, actor.id);
-    const store = await tx.store.findUnique({ where: { id: storeId }, select: { id: true, status: true, ownerId: true, regionId: true } });
+    const store = await claimFacts(tx, storeId, actor.id);
     if (!store || store.status === 'deleted') throw new NotFoundError('store.not_found', { id: storeId });
     if (store.ownerId === actor.id) throw new ConflictError('pool.already_yours');
     if (store.ownerId !== null) throw await ownedByOtherError(tx, scope, storeId);
     if (store.status !== 'active') throw new ConflictError('pool.not_active', { status: store.status });
     if (store.regionId === null || !scope.poolRegionIds.includes(store.regionId)) throw new ForbiddenError('pool.outside_regions');
-    if (settings.reclaimCooldownDays > 0) {
-      const last = await tx.claimHistory.findFirst({
-        where: { storeId, fromOwnerId: actor.id, action: { in: ['release', 'auto_return'] }, at: { gt: addDaysUtc(now, -settings.reclaimCooldownDays) } },
-        orderBy: { at: 'desc' },
-        select: { at: true },
-      });
-      if (last) throw new LimitReachedError('pool.cooldown', { until: addDaysUtc(last.at, settings.reclaimCooldownDays) });
-    }
-    const held = await countTowardCap(tx, actor.id);
-    if (held >= settings.poolCap) throw new LimitReachedError('pool.cap_reached', { held, cap: settings.poolCap });
+    const coolUntil = store.lastLeftAt && addDaysUtc(store.lastLeftAt, settings.reclaimCooldownDays);
+    if (coolUntil && coolUntil > now) throw new LimitReachedError('pool.cooldown', { until: coolUntil });
+    if (store.held >= settings.poolCap) throw new LimitReachedError('pool.cap_reached', { held: store.held, cap: settings.poolCap });
     // The conditional update is the arbiter: of simultaneous claimers only one finds the store still public.
-    const won = await tx.store.updateMany({
+    const [after] = await tx.store.updateManyAndReturn({
       where: { id: storeId, ownerId: null, status: 'active' },
       data: ownedFrom(now, settings, actor.id),
     });
-    if (won.count === 0) throw await ownedByOtherError(tx, scope, storeId);
-    const after = await tx.store.findUniqueOrThrow({ where: { id: storeId } });
+    if (!after) throw await ownedByOtherError(tx, scope, storeId);
     await recordOwnerChange(tx, 'claim', after, null, actor.id, null, now);
-    return { store: after, usage: { held: held + 1, cap: settings.poolCap, customers: await tx.store.count({ where: { ownerId: actor.id, isCustomer: true } }) } };
+    return { store: after, usage: { held: store.held + 1, cap: settings.poolCap, customers: store.customers } };
   });
 }
 
@@ -116,13 +108,12 @@ export async function releaseStore(deps: Deps, actor: Actor, storeId: number, re
   const why = parse(reasonSchema, reason);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const scope = await loadScope(tx, actor, await loadSettings(tx));
+    const { scope } = await scopeFor(tx, actor);
     const store = await visibleStore(tx, scope, storeId);
     if (store.ownerId !== actor.id) throw new ForbiddenError('pool.release_not_owner');
-    const done = await tx.store.updateMany({ where: { id: storeId, ownerId: actor.id }, data: toPublic });
-    if (done.count === 0) throw new ConflictError('pool.release_not_owner');
+    const [after] = await tx.store.updateManyAndReturn({ where: { id: storeId, ownerId: actor.id }, data: toPublic });
+    if (!after) throw new ConflictError('pool.release_not_owner');
     await tx.followUp.updateMany({ where: { storeId, personId: actor.id, status: 'open' }, data: { status: 'cancelled' } });
-    const after = await tx.store.findUniqueOrThrow({ where: { id: storeId } });
     await recordOwnerChange(tx, 'release', after, actor.id, actor.id, why, now);
     return after;
   });
@@ -140,8 +131,7 @@ export async function assignStore(deps: Deps, actor: Actor, storeId: number, toP
   requireLead(actor);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const settings = await loadSettings(tx);
-    const scope = await loadScope(tx, actor, settings);
+    const { settings, scope } = await scopeFor(tx, actor);
     const store = await visibleStore(tx, scope, storeId);
     if (store.ownerId !== null) throw await ownedByOtherError(tx, scope, storeId);
     if (store.status !== 'active') throw new ConflictError('pool.not_active', { status: store.status });
@@ -171,8 +161,7 @@ export async function transferStores(deps: Deps, actor: Actor, input: z.input<ty
   const ids = [...new Set(v.storeIds)];
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const settings = await loadSettings(tx);
-    const scope = await loadScope(tx, actor, settings);
+    const { settings, scope } = await scopeFor(tx, actor);
     const stores = await tx.store.findMany({ where: { id: { in: ids } }, include: { owner: { select: { id: true, unitId: true, name: true } } } });
     for (const id of ids) {
       const s = stores.find((x) => x.id === id);
@@ -215,7 +204,7 @@ export async function extendProtection(deps: Deps, actor: Actor, storeId: number
   requireLead(actor);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const scope = await loadScope(tx, actor, await loadSettings(tx));
+    const { scope } = await scopeFor(tx, actor);
     const store = await visibleStore(tx, scope, storeId);
     if (store.ownerId === null) throw new ConflictError('pool.extend_public');
     if (!leadsUnit(scope, store.owner?.unitId ?? null)) throw new ForbiddenError('person.outside_team', { name: store.owner?.name ?? '' });

@@ -4,7 +4,7 @@ import { DAY_MS } from '../clock.ts';
 import type { Deps } from '../deps.ts';
 import { ForbiddenError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
-import { loadScope, storeWhere } from '../org/scope.ts';
+import { scopeFor, storeWhere } from '../org/scope.ts';
 import { loadSettings } from '../settings/settings.ts';
 import { addDays, startOfDay } from '../time/zone.ts';
 
@@ -109,8 +109,7 @@ async function insertNotices(
  */
 export async function previewAutoReturn(deps: Deps, actor: Actor, day: Date) {
   if (actor.role === 'rep') throw new ForbiddenError('pool.needs_lead');
-  const settings = await loadSettings(deps.db);
-  const scope = await loadScope(deps.db, actor, settings);
+  const { settings, scope } = await scopeFor(deps.db, actor);
   const tz = actor.timezone ?? settings.timezone;
   const from = startOfDay(day, tz);
   const to = addDays(from, 1, tz);

@@ -4,8 +4,7 @@ import { audit } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
 import { ForbiddenError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
-import { loadScope } from '../org/scope.ts';
-import { loadSettings } from '../settings/settings.ts';
+import { scopeFor } from '../org/scope.ts';
 import { parse } from '../validation.ts';
 import { idSchema, phoneSchema } from './fields.ts';
 import { canEditStore, visibleStore } from './stores.ts';
@@ -24,7 +23,7 @@ export async function addContact(deps: Deps, actor: Actor, input: z.input<typeof
   const v = parse(contactSchema, input);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const scope = await loadScope(tx, actor, await loadSettings(tx));
+    const { scope } = await scopeFor(tx, actor);
     const store = await visibleStore(tx, scope, v.storeId);
     if (!canEditStore(scope, store)) throw new ForbiddenError('store.cannot_edit');
     const first = (await tx.contact.count({ where: { storeId: store.id } })) === 0;

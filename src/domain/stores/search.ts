@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { Prisma } from '../../db/client.ts';
 import type { Deps } from '../deps.ts';
 import type { Actor } from '../org/roles.ts';
-import { loadScope, storeWhere } from '../org/scope.ts';
-import { loadSettings } from '../settings/settings.ts';
+import { scopeFor, storeWhere } from '../org/scope.ts';
 import { parse } from '../validation.ts';
 import { nameKey, phoneKey } from './normalize.ts';
+import { substringMatches } from './substring.ts';
 
 export const searchSchema = z.object({
   text: z.string().trim().min(1).max(100),
@@ -45,8 +45,7 @@ const prefixRange = (p: string) => ({ gte: p, lt: `${p}\uffff` });
  */
 export async function searchStores(deps: Deps, actor: Actor, input: SearchInput): Promise<{ hits: StoreHit[]; more: boolean }> {
   const v = parse(searchSchema, input);
-  const settings = await loadSettings(deps.db);
-  const scope = await loadScope(deps.db, actor, settings);
+  const { settings, scope } = await scopeFor(deps.db, actor);
   const visible = v.claimable
     ? { ownerId: null, status: 'active', regionId: { in: scope.poolRegionIds } }
     : { AND: [storeWhere(scope), { status: { not: 'deleted' } }] };
@@ -65,7 +64,10 @@ export async function searchStores(deps: Deps, actor: Actor, input: SearchInput)
   if (digits && /^[\d\s()+-]+$/.test(v.text)) add(await find({ phoneKey: prefixRange(digits) }), (r) => (r.phone && phoneKey(r.phone) === digits ? 2 : 3));
   if (key) {
     add(await find({ nameKey: prefixRange(key) }), (r) => (r.nameKey === key ? 4 : 5));
-    if (found.size < want) add(await find({ nameKey: { contains: key } }), () => 6);
+    if (found.size < want) {
+      const ids = await substringMatches(deps.db, scope, key, { claimable: v.claimable, take: want });
+      if (ids.length) add(await find({ id: { in: ids } }), () => 6);
+    }
   }
   // Within a rank: phone matches in number order, name matches shortest (closest) first.
   const within = (a: StoreHit, b: StoreHit) =>

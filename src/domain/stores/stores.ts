@@ -6,10 +6,10 @@ import { addDaysUtc } from '../clock.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, LimitReachedError, NotFoundError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
-import { canSeeStore, leadsUnit, loadScope, type Scope } from '../org/scope.ts';
+import { canSeeStore, leadsUnit, scopeFor, type Scope } from '../org/scope.ts';
 import { lockPerson } from '../people/people.ts';
 import { regionAt } from '../regions/locate.ts';
-import { loadSettings, type Settings } from '../settings/settings.ts';
+import type { Settings } from '../settings/settings.ts';
 import { parse } from '../validation.ts';
 import { nextStoreCode } from './code.ts';
 import {
@@ -127,8 +127,7 @@ export async function createStore(deps: Deps, actor: Actor, input: CreateStoreIn
   const v = parse(createStoreSchema, input);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const settings = await loadSettings(tx);
-    const scope = await loadScope(tx, actor, settings);
+    const { settings, scope } = await scopeFor(tx, actor);
     let ownerId: number | null;
     if (actor.role === 'rep') {
       if (v.ownerId !== undefined && v.ownerId !== actor.id) throw new ForbiddenError('store.rep_creates_own');
@@ -213,7 +212,7 @@ export async function visibleStore(tx: Db | Tx, scope: Scope, storeId: number) {
 }
 
 export async function getStore(deps: Deps, actor: Actor, storeId: number) {
-  const scope = await loadScope(deps.db, actor, await loadSettings(deps.db));
+  const { scope } = await scopeFor(deps.db, actor);
   const store = await visibleStore(deps.db, scope, parse(idSchema, storeId));
   const [contacts, visits] = await Promise.all([
     deps.db.contact.findMany({ where: { storeId }, orderBy: [{ isPrimary: 'desc' }, { id: 'asc' }] }),
@@ -248,7 +247,7 @@ export async function updateStore(deps: Deps, actor: Actor, storeId: number, pat
   const v = parse(updateStoreSchema, patch);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const scope = await loadScope(tx, actor, await loadSettings(tx));
+    const { scope } = await scopeFor(tx, actor);
     const before = await visibleStore(tx, scope, storeId);
     if (!canEditStore(scope, before)) throw new ForbiddenError('store.cannot_edit');
     const data: Record<string, unknown> = {};
@@ -273,7 +272,7 @@ export async function setStoreStatus(deps: Deps, actor: Actor, storeId: number, 
   const why = parse(reasonSchema, reason);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const scope = await loadScope(tx, actor, await loadSettings(tx));
+    const { scope } = await scopeFor(tx, actor);
     const before = await visibleStore(tx, scope, storeId);
     if (actor.role === 'rep') throw new ForbiddenError('store.status_needs_lead');
     if (!canEditStore(scope, before)) throw new ForbiddenError('store.cannot_edit');

@@ -6,8 +6,8 @@ import type { Deps } from '../deps.ts';
 import { ForbiddenError, InvalidInputError } from '../errors.ts';
 import { computeGrade } from '../grades/grades.ts';
 import type { Actor } from '../org/roles.ts';
-import { canSeeStore, loadScope } from '../org/scope.ts';
-import { loadSettings, type Settings } from '../settings/settings.ts';
+import { canSeeStore, scopeFor } from '../org/scope.ts';
+import type { Settings } from '../settings/settings.ts';
 import { idSchema, storeStageSchema } from '../stores/fields.ts';
 import { visibleStore, type Store } from '../stores/stores.ts';
 import { parse } from '../validation.ts';
@@ -68,8 +68,7 @@ export async function logVisit(deps: Deps, actor: Actor, input: LogVisitInput): 
   }
   if (actor.role === 'admin') throw new ForbiddenError('visit.admin_cannot_visit');
   return inTransaction(deps.db, async (tx) => {
-    const settings = await loadSettings(tx);
-    const scope = await loadScope(tx, actor, settings);
+    const { settings, scope } = await scopeFor(tx, actor);
     const store = await visibleStore(tx, scope, v.storeId);
     if (store.status !== 'active') throw new InvalidInputError('visit.store_not_active', { status: store.status });
     const cold = store.ownerId !== actor.id;
@@ -137,7 +136,7 @@ const pageSchema = z.object({ take: z.number().int().min(1).max(100).default(20)
 
 export async function listVisitsByStore(deps: Deps, actor: Actor, storeId: number, page: z.input<typeof pageSchema> = {}) {
   const p = parse(pageSchema, page);
-  const scope = await loadScope(deps.db, actor, await loadSettings(deps.db));
+  const { scope } = await scopeFor(deps.db, actor);
   await visibleStore(deps.db, scope, parse(idSchema, storeId));
   return deps.db.visit.findMany({
     where: { storeId, ...(p.before ? { at: { lt: p.before } } : {}) },
@@ -150,7 +149,7 @@ export async function listVisitsByStore(deps: Deps, actor: Actor, storeId: numbe
 /** A person's visits: their own, or a lead's view of someone in its subtree. */
 export async function listVisitsByPerson(deps: Deps, actor: Actor, personId: number, page: z.input<typeof pageSchema> = {}) {
   const p = parse(pageSchema, page);
-  const scope = await loadScope(deps.db, actor, await loadSettings(deps.db));
+  const { scope } = await scopeFor(deps.db, actor);
   if (personId !== actor.id) {
     const person = await deps.db.person.findUnique({ where: { id: personId }, select: { unitId: true } });
     if (!person || !(scope.all || (person.unitId !== null && scope.memberUnitIds.includes(person.unitId)))) {

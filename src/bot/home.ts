@@ -1,0 +1,49 @@
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Actor } from '../domain/org/roles.ts';
+import { listMyOpportunities } from '../domain/opportunities/opportunities.ts';
+import type { Reader } from '../i18n/index.ts';
+import type { BotDeps } from './deps.ts';
+import { homeView } from './views/home.ts';
+import { loadMyDay } from './views/today.ts';
+
+type SlackHome = Parameters<WebClient['views']['publish']>[0]['view'];
+
+/** How many open opportunities App Home lists. */
+const HOME_OPPORTUNITIES = 5;
+
+/**
+ * Publishes a person's App Home: quick buttons, my day, my open opportunities. `slackId` saves a
+ * look-up when the caller knows it.
+ */
+export async function publishHome(client: WebClient, deps: BotDeps, actor: Actor, reader: Reader, slackId?: string): Promise<void> {
+  const userId = slackId ?? (await deps.db.person.findUnique({ where: { id: actor.id }, select: { slackId: true } }))?.slackId;
+  if (!userId) return;
+  const [day, opportunities] = await Promise.all([loadMyDay(deps, actor), listMyOpportunities(deps, actor, { open: true, take: HOME_OPPORTUNITIES })]);
+  const view = homeView(reader, { name: actor.name, day, opportunities });
+  await client.views.publish({ user_id: userId, view: view as unknown as SlackHome });
+}
+
+/**
+ * After every listener: when it set `context.homeStale = true` (it changed something my day shows),
+ * the person's Home is published again. Runs after the listener has finished (and acknowledged),
+ * so it never delays Slack's 3 seconds; a failure to publish is logged, never the listener's error.
+ */
+export function refreshHomeAfterChange(deps: BotDeps): Middleware<AnyMiddlewareArgs> {
+  return async ({ context, client, body, next }) => {
+    try {
+      await next();
+    } finally {
+      const w = context.who as { actor: Actor; reader: Reader } | undefined;
+      if (context.homeStale && w) {
+        const b = body as { user_id?: string; user?: { id?: string }; event?: { user?: string } };
+        const slackId = b.user_id ?? b.user?.id ?? b.event?.user;
+        try {
+          await publishHome(client as unknown as WebClient, deps, w.actor, w.reader, slackId);
+        } catch (e) {
+          console.error('app home: refresh failed:', e);
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,50 @@
+import type { SlackApp } from '../../app.ts';
+import { who } from '../../context.ts';
+import type { BotDeps } from '../../deps.ts';
+import { ids } from '../../ids.ts';
+import { t } from '../../i18n/index.ts';
+import { once, submissionKey } from '../../once.ts';
+import { failureText, modalErrors } from '../../reply.ts';
+import { esc, cut } from '../../blocks/kit.ts';
+import { parseSnoozeMetadata, pickedInstant, snoozeActions, snoozeBlocks } from '../../views/today.ts';
+import { redrawMyDay } from '../actions/followups.ts';
+import { snoozeFollowUp } from '../../../domain/followups/followups.ts';
+import { formatDateTime } from '../../../domain/time/zone.ts';
+
+/** The "pick a time" modal of Snooze: a time in the past is an inline error; a double submit snoozes once. */
+export function registerSnoozeView(app: SlackApp, deps: BotDeps): void {
+  app.view(ids.views.snooze, async ({ ack, view, context }) => {
+    const { actor, reader } = who(context);
+    const meta = parseSnoozeMetadata(view.private_metadata);
+    if (!meta) {
+      await ack({ response_action: 'errors', errors: { [snoozeBlocks.date]: t(reader, 'common.error') } });
+      return;
+    }
+    const values = view.state.values;
+    const until = pickedInstant(
+      values[snoozeBlocks.date]?.[snoozeActions.date]?.selected_date,
+      values[snoozeBlocks.time]?.[snoozeActions.time]?.selected_time,
+      reader.timezone,
+    );
+    if (!until) {
+      await ack({ response_action: 'errors', errors: { [snoozeBlocks.date]: t(reader, 'snooze.pick_both') } });
+      return;
+    }
+    let ran: boolean;
+    try {
+      ran = (await once(deps.db, submissionKey(view), deps.clock.now(), () => snoozeFollowUp(deps, actor, meta.f, until))).ran;
+    } catch (e) {
+      const errors = modalErrors(reader, e, [snoozeBlocks.date, snoozeBlocks.time], snoozeBlocks.date) ?? { [snoozeBlocks.date]: failureText(reader, e) };
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await ack();
+    if (!ran) return;
+    context.homeStale = true;
+    if (meta.r) {
+      const f = await deps.db.followUp.findUnique({ where: { id: meta.f }, select: { store: { select: { name: true } } } });
+      const notice = t(reader, 'followup.snoozed_notice', { store: esc(cut(f?.store.name ?? '', 80)), when: formatDateTime(until, reader.timezone) });
+      await redrawMyDay(deps, actor, reader, meta.r, notice);
+    }
+  });
+}
