@@ -55,7 +55,7 @@ interface Opened {
 /** A fresh copy of the data set, opened the way the app opens it, with the clock at the data set's now. */
 async function openCopy(ctx: SuiteContext, ds: DatasetInfo, label: string): Promise<Opened & { close(): Promise<void> }> {
   const path = await ctx.scratch(label);
-  const database = openDatabase(`file:${path}`);
+  const database = await openDatabase(`file:${path}`);
   const deps: Deps = { db: database.db, clock: fixedClock(ds.now) };
   await database.db.$queryRawUnsafe('SELECT 1'); // the connection is open before anything is timed
   const raw = new BetterSqlite3(path, { readonly: true });

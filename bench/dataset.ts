@@ -143,7 +143,7 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace('Z', '+00
  * adapter does, or text comparisons in queries (`protectedUntil <= now`) would silently go wrong.
  */
 async function checkDateFormat(path: string): Promise<void> {
-  const database = openDatabase(`file:${path}`);
+  const database = await openDatabase(`file:${path}`);
   try {
     await database.db.setting.create({ data: { key: '__bench_probe', value: '0', updatedAt: DATASET_NOW } });
   } finally {

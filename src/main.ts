@@ -27,7 +27,7 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Ru
   if (!database) {
     const applied = await migrate(config.DATABASE_URL);
     if (applied.length) console.log(`database: applied ${applied.join(', ')}`);
-    database = openDatabase(config.DATABASE_URL);
+    database = await openDatabase(config.DATABASE_URL);
   }
   const deps = { db: database.db, clock: opts.clock ?? systemClock };
   const web = createWebApp({ database, slackMode: () => bot?.mode ?? 'off' });

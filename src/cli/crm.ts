@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   await migrate(config.DATABASE_URL);
-  const database = openDatabase(config.DATABASE_URL);
+  const database = await openDatabase(config.DATABASE_URL);
   const deps = { db: database.db, clock: systemClock };
   try {
     switch (command) {

@@ -24,7 +24,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function openDatabase(url: string): Database {
+export async function openDatabase(url: string): Promise<Database> {
   const provider = providerOf(url);
   let db: Db;
   if (provider === 'postgresql') {
@@ -33,6 +33,9 @@ export function openDatabase(url: string): Database {
     const path = sqlitePath(url);
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: path, timeout: 10_000 }) });
+    // In WAL mode, NORMAL syncs at checkpoints rather than at every commit: a crash of the process
+    // loses nothing, a power cut may lose the last commits, and a commit costs ~0.1 ms instead of ~2.
+    await db.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
   }
   return { db, provider, url, close: () => db.$disconnect() };
 }

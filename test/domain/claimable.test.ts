@@ -1,33 +1,15 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/clock.ts';
-import { DomainError } from '../../src/domain/errors.ts';
 import { canClaimHere, listClaimable, poolOpensAt } from '../../src/domain/pools/claimable.ts';
 import { claimStore, releaseStore } from '../../src/domain/pools/pools.ts';
 import { transferTargets } from '../../src/domain/people/team.ts';
 import { writeSettings } from '../../src/domain/settings/settings.ts';
 import { storeHistory } from '../../src/domain/stores/history.ts';
 import { createStore } from '../../src/domain/stores/stores.ts';
-import { world, type World } from '../support/world.ts';
+import { worldPerTest, rejection, type World } from '../support/world.ts';
 
 let w: World;
-const worlds: World[] = [];
-beforeEach(async () => {
-  w = await world();
-  worlds.push(w);
-});
-afterAll(async () => {
-  for (const x of worlds) await x.drop();
-});
-
-async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a domain error');
-}
+worldPerTest((x) => (w = x));
 
 async function publicStores(n: number, prefix = 'Pool store'): Promise<number[]> {
   const ids: number[] = [];

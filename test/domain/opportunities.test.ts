@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.ts';
 import {
   changeStage,
@@ -7,27 +7,10 @@ import {
   listMyOpportunities,
   MAX_AMOUNT_MINOR,
 } from '../../src/domain/opportunities/opportunities.ts';
-import { world, type World } from '../support/world.ts';
+import { worldPerTest, rejection, type World } from '../support/world.ts';
 
 let w: World;
-const worlds: World[] = [];
-beforeEach(async () => {
-  w = await world();
-  worlds.push(w);
-});
-afterAll(async () => {
-  for (const x of worlds) await x.drop();
-});
-
-async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a domain error');
-}
+worldPerTest((x) => (w = x));
 
 const counts = async () => ({
   opportunities: await w.db.opportunity.count(),

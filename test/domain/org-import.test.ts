@@ -1,19 +1,12 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.ts';
 import { importOrg } from '../../src/domain/imports/org-import.ts';
 import { claimStore } from '../../src/domain/pools/pools.ts';
 import { describeError } from '../../src/i18n/index.ts';
-import { orgFile, world, type World } from '../support/world.ts';
+import { orgFile, worldPerTest, type World } from '../support/world.ts';
 
 let w: World;
-const worlds: World[] = [];
-beforeEach(async () => {
-  w = await world();
-  worlds.push(w);
-});
-afterAll(async () => {
-  for (const x of worlds) await x.drop();
-});
+worldPerTest((x) => (w = x));
 
 const en = { locale: 'en' as const, timezone: 'Asia/Shanghai' };
 type Obj = Record<string, unknown>;

@@ -1,30 +1,13 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/clock.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 import { assignStore, claimStore, extendProtection, releaseStore, transferStores } from '../../src/domain/pools/pools.ts';
 import { writeSettings } from '../../src/domain/settings/settings.ts';
 import { createStore } from '../../src/domain/stores/stores.ts';
-import { world, type World } from '../support/world.ts';
+import { worldPerTest, rejection, type World } from '../support/world.ts';
 
 let w: World;
-const worlds: World[] = [];
-beforeEach(async () => {
-  w = await world();
-  worlds.push(w);
-});
-afterAll(async () => {
-  for (const x of worlds) await x.drop();
-});
-
-async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a domain error');
-}
+worldPerTest((x) => (w = x));
 
 async function publicStores(n: number, prefix = 'Pool store'): Promise<number[]> {
   const ids: number[] = [];

@@ -1,5 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { DomainError } from '../../src/domain/errors.ts';
+import { describe, expect, it } from 'vitest';
 import { claimStore } from '../../src/domain/pools/pools.ts';
 import { writeSettings } from '../../src/domain/settings/settings.ts';
 import { addContact } from '../../src/domain/stores/contacts.ts';
@@ -7,27 +6,10 @@ import { mergeStores } from '../../src/domain/stores/merge.ts';
 import { searchStores } from '../../src/domain/stores/search.ts';
 import { createStore, getStore, setStoreStatus, updateStore } from '../../src/domain/stores/stores.ts';
 import { logVisit } from '../../src/domain/visits/visits.ts';
-import { world, type World } from '../support/world.ts';
+import { worldPerTest, rejection, type World } from '../support/world.ts';
 
 let w: World;
-const worlds: World[] = [];
-beforeEach(async () => {
-  w = await world();
-  worlds.push(w);
-});
-afterAll(async () => {
-  for (const x of worlds) await x.drop();
-});
-
-async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a domain error');
-}
+worldPerTest((x) => (w = x));
 
 describe('create', () => {
   it('gives a rep’s new store a CRM code and puts it in the rep’s pool', async () => {

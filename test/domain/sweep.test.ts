@@ -1,32 +1,14 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/clock.ts';
-import { DomainError } from '../../src/domain/errors.ts';
 import { recordOrder } from '../../src/domain/grades/orders.ts';
 import { deactivateWithHandover } from '../../src/domain/people/handover.ts';
 import { claimStore } from '../../src/domain/pools/pools.ts';
 import { previewAutoReturn, sweepAutoReturn } from '../../src/domain/pools/sweep.ts';
 import { logVisit } from '../../src/domain/visits/visits.ts';
-import { world, type World } from '../support/world.ts';
+import { worldPerTest, rejection, type World } from '../support/world.ts';
 
 let w: World;
-const worlds: World[] = [];
-beforeEach(async () => {
-  w = await world();
-  worlds.push(w);
-});
-afterAll(async () => {
-  for (const x of worlds) await x.drop();
-});
-
-async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a domain error');
-}
+worldPerTest((x) => (w = x));
 
 const at = (iso: string) => new Date(iso);
 

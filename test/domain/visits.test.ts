@@ -1,29 +1,11 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/clock.ts';
-import { DomainError } from '../../src/domain/errors.ts';
 import { completeFollowUp, createFollowUp, listFollowUps, snoozeFollowUp } from '../../src/domain/followups/followups.ts';
 import { listVisitsByPerson, listVisitsByStore, logVisit } from '../../src/domain/visits/visits.ts';
-import { world, type World } from '../support/world.ts';
+import { worldPerTest, rejection, type World } from '../support/world.ts';
 
 let w: World;
-const worlds: World[] = [];
-beforeEach(async () => {
-  w = await world();
-  worlds.push(w);
-});
-afterAll(async () => {
-  for (const x of worlds) await x.drop();
-});
-
-async function rejection(p: Promise<unknown>): Promise<DomainError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a domain error');
-}
+worldPerTest((x) => (w = x));
 
 describe('log a visit', () => {
   it('updates last visit, latest progress, next follow-up and pushes protection for an in-person visit', async () => {

@@ -21,7 +21,7 @@ export async function freshDatabase(): Promise<Database & { drop(): Promise<void
     const url = new URL(base);
     url.pathname = `/${name}`;
     await migrate(url.toString());
-    const database = openDatabase(url.toString());
+    const database = await openDatabase(url.toString());
     return {
       ...database,
       drop: async () => {
@@ -36,7 +36,7 @@ export async function freshDatabase(): Promise<Database & { drop(): Promise<void
   const dir = mkdtempSync(join(tmpdir(), 'seaboard-test-'));
   const url = `file:${join(dir, 'test.db')}`;
   await migrate(url);
-  const database = openDatabase(url);
+  const database = await openDatabase(url);
   return {
     ...database,
     drop: async () => {

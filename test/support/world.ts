@@ -1,6 +1,8 @@
+import { afterAll, beforeEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { fixedClock } from '../../src/domain/clock.ts';
+import { DomainError } from '../../src/domain/errors.ts';
 import type { Deps } from '../../src/domain/deps.ts';
 import { importOrg } from '../../src/domain/imports/org-import.ts';
 import type { Actor } from '../../src/domain/org/roles.ts';
@@ -40,3 +42,27 @@ export async function world(file: Record<string, unknown> = orgFile()) {
   return { database, db: database.db, deps, clock, people, store, actor, drop: database.drop };
 }
 export type World = Awaited<ReturnType<typeof world>>;
+
+/** A fresh world before each test of the file (`set` receives it); all are dropped after the file. */
+export function worldPerTest(set: (w: World) => void): void {
+  const made: World[] = [];
+  beforeEach(async () => {
+    const w = await world();
+    made.push(w);
+    set(w);
+  });
+  afterAll(async () => {
+    for (const w of made) await w.drop();
+  });
+}
+
+/** The domain error a call fails with (fails the test if it succeeds or fails otherwise). */
+export async function rejection(p: Promise<unknown>): Promise<DomainError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error('expected a domain error');
+}

@@ -30,7 +30,8 @@ export async function actorBySlackId(db: Db | Tx, slackId: string): Promise<Acto
  * rep is counted one after another.
  */
 export async function lockPerson(tx: Tx, personId: number): Promise<void> {
-  await tx.person.updateMany({ where: { id: personId }, data: { lockVersion: { increment: 1 } } });
+  // Raw: on the claim path every statement counts, and the lock must not touch updatedAt.
+  await tx.$executeRaw`UPDATE "Person" SET "lockVersion" = "lockVersion" + 1 WHERE "id" = ${personId}`;
 }
 
 /** A person chooses the language Seaboard speaks to them. */

@@ -79,18 +79,8 @@ async function recordOwnerChange(
   reason: string | null,
   now: Date,
 ): Promise<void> {
-  await tx.claimHistory.create({
-    data: {
-      storeId: after.id,
-      action,
-      fromOwnerId,
-      toOwnerId: after.ownerId,
-      actorId,
-      reason,
-      protectedUntil: after.protectedUntil,
-      at: now,
-    },
-  });
+  await tx.$executeRaw`INSERT INTO "ClaimHistory" ("storeId", "action", "fromOwnerId", "toOwnerId", "actorId", "reason", "protectedUntil", "at")
+    VALUES (${after.id}, ${action}, ${fromOwnerId}, ${after.ownerId}, ${actorId}, ${reason}, ${after.protectedUntil}, ${now})`;
   await audit(tx, {
     actorId,
     action: `store.${action}`,
