@@ -5,15 +5,16 @@ import { addDaysUtc, DAY_MS } from '../clock.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, LimitReachedError, NotFoundError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
-import { canSeeStore, leadsUnit, scopeFor, type Scope } from '../org/scope.ts';
+import { assertActive, canSeeStore, leadsUnit, scopeAt, scopeFor, type Scope } from '../org/scope.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { lockPerson } from '../people/people.ts';
 import { loadSettings, type Settings } from '../settings/settings.ts';
 import { idSchema, reasonSchema } from '../stores/fields.ts';
-import { checkCanReceive, visibleStore, type Store } from '../stores/stores.ts';
+import { checkCanReceive, readStoreWithOwner, scopeAndVisibleStore, visibleStore, type Store } from '../stores/stores.ts';
 import { parse } from '../validation.ts';
 import { poolUsage, type PoolUsage } from './cap.ts';
 import { claimFacts } from './claim-facts.ts';
+import { cancelOpenFollowUps, releaseIfOwner, takeIfPublic } from './owner-writes.ts';
 
 export interface ClaimResult {
   store: Store;
@@ -27,14 +28,9 @@ function ownedFrom(now: Date, settings: Settings, ownerId: number) {
   return { ownerId, claimedAt: now, protectedUntil: addDaysUtc(now, settings.protectionDays) };
 }
 
-const toPublic = { ownerId: null, claimedAt: null, protectedUntil: null, isCustomer: false, customerSince: null } as const;
-
 /** Explains why a store owned by someone else cannot be taken; the owner's name only if the actor may see the store. */
 async function ownedByOtherError(tx: Tx, scope: Scope, storeId: number): Promise<ConflictError> {
-  const s = await tx.store.findUnique({
-    where: { id: storeId },
-    select: { ownerId: true, regionId: true, protectedUntil: true, isCustomer: true, owner: { select: { name: true, unitId: true } } },
-  });
+  const s = await readStoreWithOwner(tx, storeId);
   const visible = !!s && canSeeStore(scope, { ownerId: s.ownerId, regionId: s.regionId, ownerUnitId: s.owner?.unitId ?? null });
   return new ConflictError(visible ? 'pool.owned_by' : 'pool.owned', {
     owner: visible ? (s?.owner?.name ?? null) : null,
@@ -47,11 +43,12 @@ export async function claimStore(deps: Deps, actor: Actor, storeId: number): Pro
   parse(idSchema, storeId);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const { settings, scope } = await scopeFor(tx, actor);
+    assertActive(actor);
     if (actor.role === 'admin') throw new InvalidInputError('pool.admin_cannot_own');
     await lockPerson(tx, actor.id);
     const store = await claimFacts(tx, storeId, actor.id);
     if (!store || store.status === 'deleted') throw new NotFoundError('store.not_found', { id: storeId });
+    const { settings, scope } = await scopeAt(tx, actor, store.stamp);
     if (store.ownerId === actor.id) throw new ConflictError('pool.already_yours');
     if (store.ownerId !== null) throw await ownedByOtherError(tx, scope, storeId);
     if (store.status !== 'active') throw new ConflictError('pool.not_active', { status: store.status });
@@ -60,10 +57,7 @@ export async function claimStore(deps: Deps, actor: Actor, storeId: number): Pro
     if (coolUntil && coolUntil > now) throw new LimitReachedError('pool.cooldown', { until: coolUntil });
     if (store.held >= settings.poolCap) throw new LimitReachedError('pool.cap_reached', { held: store.held, cap: settings.poolCap });
     // The conditional update is the arbiter: of simultaneous claimers only one finds the store still public.
-    const [after] = await tx.store.updateManyAndReturn({
-      where: { id: storeId, ownerId: null, status: 'active' },
-      data: ownedFrom(now, settings, actor.id),
-    });
+    const after = await takeIfPublic(tx, storeId, ownedFrom(now, settings, actor.id));
     if (!after) throw await ownedByOtherError(tx, scope, storeId);
     await recordOwnerChange(tx, 'claim', after, null, actor.id, null, now);
     return { store: after, usage: { held: store.held + 1, cap: settings.poolCap, customers: store.customers } };
@@ -98,12 +92,15 @@ export async function releaseStore(deps: Deps, actor: Actor, storeId: number, re
   const why = parse(reasonSchema, reason);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const { scope } = await scopeFor(tx, actor);
-    const store = await visibleStore(tx, scope, storeId);
-    if (store.ownerId !== actor.id) throw new ForbiddenError('pool.release_not_owner');
-    const [after] = await tx.store.updateManyAndReturn({ where: { id: storeId, ownerId: actor.id }, data: toPublic });
-    if (!after) throw new ConflictError('pool.release_not_owner');
-    await tx.followUp.updateMany({ where: { storeId, personId: actor.id, status: 'open' }, data: { status: 'cancelled' } });
+    assertActive(actor);
+    // Its owner always sees a store: the conditional update is the whole check, unless it fails.
+    const after = await releaseIfOwner(tx, storeId, actor.id);
+    if (!after) {
+      const { scope } = await scopeFor(tx, actor);
+      await visibleStore(tx, scope, storeId); // not found, unless the actor may see it
+      throw new ForbiddenError('pool.release_not_owner');
+    }
+    await cancelOpenFollowUps(tx, storeId, actor.id);
     await recordOwnerChange(tx, 'release', after, actor.id, actor.id, why, now);
     return after;
   });
@@ -121,8 +118,7 @@ export async function assignStore(deps: Deps, actor: Actor, storeId: number, toP
   requireLead(actor);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const { settings, scope } = await scopeFor(tx, actor);
-    const store = await visibleStore(tx, scope, storeId);
+    const { settings, scope, store } = await scopeAndVisibleStore(tx, actor, storeId);
     if (store.ownerId !== null) throw await ownedByOtherError(tx, scope, storeId);
     if (store.status !== 'active') throw new ConflictError('pool.not_active', { status: store.status });
     await checkCanReceive(tx, scope, settings, toPersonId, 1);
@@ -194,8 +190,7 @@ export async function extendProtection(deps: Deps, actor: Actor, storeId: number
   requireLead(actor);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const { scope } = await scopeFor(tx, actor);
-    const store = await visibleStore(tx, scope, storeId);
+    const { scope, store } = await scopeAndVisibleStore(tx, actor, storeId);
     if (store.ownerId === null) throw new ConflictError('pool.extend_public');
     if (!leadsUnit(scope, store.owner?.unitId ?? null)) throw new ForbiddenError('person.outside_team', { name: store.owner?.name ?? '' });
     const base = store.protectedUntil && store.protectedUntil > now ? store.protectedUntil : now;

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { inTransaction, type Db, type Tx } from '../../db/client.ts';
+import { inTransaction, Prisma, type Db, type Tx } from '../../db/client.ts';
 import type { Store } from '../../generated/sqlite/client.ts';
 import { audit } from '../audit/audit.ts';
 import { addDaysUtc } from '../clock.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, LimitReachedError, NotFoundError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
-import { canSeeStore, leadsUnit, scopeFor, type Scope } from '../org/scope.ts';
+import { assertActive, canSeeStore, leadsUnit, scopeAt, scopeFor, type Scope } from '../org/scope.ts';
+import { stampColumns, stampOfRow } from '../org/snapshot.ts';
 import { lockPerson } from '../people/people.ts';
 import { regionAt } from '../regions/locate.ts';
 import type { Settings } from '../settings/settings.ts';
@@ -200,15 +201,65 @@ export async function checkCanReceive(tx: Tx, scope: Scope, settings: Settings, 
   }
 }
 
-const storeWithOwner = { owner: { select: { id: true, name: true, unitId: true } } } as const;
+/** A store with its owner's name and unit: what the visibility and lead checks look at. */
+export type StoreWithOwner = Store & { owner: { id: number; name: string; unitId: number | null } | null };
 
-/** A store the actor may see, or not-found (never "forbidden": that would confirm it exists). */
-export async function visibleStore(tx: Db | Tx, scope: Scope, storeId: number) {
-  const store = await tx.store.findUnique({ where: { id: storeId }, include: storeWithOwner });
+const storeFields = Object.values(Prisma.StoreScalarFieldEnum);
+
+/** Every column of "Store", in the model's order: `RETURNING ${storeColumns}` gives a Store. */
+export const storeColumns = Prisma.raw(storeFields.map((f) => `"${f}"`).join(', '));
+
+/** Every column of "Store" s and its owner's name and unit from "Person" o. */
+const storeWithOwnerColumns = Prisma.sql`${Prisma.raw(storeFields.map((f) => `s."${f}"`).join(', '))},
+  o."name" AS "ownerName", o."unitId" AS "ownerUnitId"`;
+
+function storeWithOwnerOf(row: Record<string, unknown>): StoreWithOwner {
+  const store = Object.fromEntries(storeFields.map((f) => [f, row[f]])) as unknown as Store;
+  const owner = store.ownerId === null ? null : { id: store.ownerId, name: row.ownerName as string, unitId: row.ownerUnitId as number | null };
+  return { ...store, owner };
+}
+
+/** A store and its owner, or null. Raw: one statement where Prisma's include takes two. */
+export async function readStoreWithOwner(tx: Db | Tx, storeId: number): Promise<StoreWithOwner | null> {
+  const rows = await tx.$queryRaw<Record<string, unknown>[]>`
+    SELECT ${storeWithOwnerColumns} FROM "Store" s LEFT JOIN "Person" o ON o."id" = s."ownerId" WHERE s."id" = ${storeId}`;
+  return rows[0] ? storeWithOwnerOf(rows[0]) : null;
+}
+
+function assertVisible(scope: Scope, store: StoreWithOwner | null, storeId: number): asserts store is StoreWithOwner {
   if (!store || !canSeeStore(scope, { ownerId: store.ownerId, regionId: store.regionId, ownerUnitId: store.owner?.unitId ?? null })) {
     throw new NotFoundError('store.not_found', { id: storeId });
   }
+}
+
+/** A store the actor may see, or not-found (never "forbidden": that would confirm it exists). */
+export async function visibleStore(tx: Db | Tx, scope: Scope, storeId: number): Promise<StoreWithOwner> {
+  const store = await readStoreWithOwner(tx, storeId);
+  assertVisible(scope, store, storeId);
   return store;
+}
+
+/**
+ * `scopeFor` and `visibleStore` in one statement (the org stamp is read with the store): how a write
+ * on one store starts. `also` adds columns (SQL on "Store" s) a caller needs from the same read; they
+ * come back in `row`.
+ */
+export async function scopeAndVisibleStore(
+  tx: Tx,
+  actor: Actor,
+  storeId: number,
+  also?: Prisma.Sql,
+): Promise<{ settings: Settings; scope: Scope; store: StoreWithOwner; row: Record<string, unknown> }> {
+  assertActive(actor);
+  const rows = await tx.$queryRaw<Record<string, unknown>[]>`
+    SELECT ${stampColumns}, ${storeWithOwnerColumns}${also ? Prisma.sql`, ${also}` : Prisma.empty}
+    FROM "Store" s LEFT JOIN "Person" o ON o."id" = s."ownerId" WHERE s."id" = ${storeId}`;
+  const row = rows[0];
+  if (!row) throw new NotFoundError('store.not_found', { id: storeId });
+  const { settings, scope } = await scopeAt(tx, actor, stampOfRow(row));
+  const store = storeWithOwnerOf(row);
+  assertVisible(scope, store, storeId);
+  return { settings, scope, store, row };
 }
 
 export async function getStore(deps: Deps, actor: Actor, storeId: number) {
@@ -247,8 +298,7 @@ export async function updateStore(deps: Deps, actor: Actor, storeId: number, pat
   const v = parse(updateStoreSchema, patch);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const { scope } = await scopeFor(tx, actor);
-    const before = await visibleStore(tx, scope, storeId);
+    const { scope, store: before } = await scopeAndVisibleStore(tx, actor, storeId);
     if (!canEditStore(scope, before)) throw new ForbiddenError('store.cannot_edit');
     const data: Record<string, unknown> = {};
     if (v.name !== undefined) Object.assign(data, { name: v.name, nameKey: nameKey(v.name) });
@@ -272,8 +322,7 @@ export async function setStoreStatus(deps: Deps, actor: Actor, storeId: number, 
   const why = parse(reasonSchema, reason);
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
-    const { scope } = await scopeFor(tx, actor);
-    const before = await visibleStore(tx, scope, storeId);
+    const { scope, store: before } = await scopeAndVisibleStore(tx, actor, storeId);
     if (actor.role === 'rep') throw new ForbiddenError('store.status_needs_lead');
     if (!canEditStore(scope, before)) throw new ForbiddenError('store.cannot_edit');
     if (before.status === s) return before;

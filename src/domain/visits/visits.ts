@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inTransaction, type Tx } from '../../db/client.ts';
+import { inTransaction, Prisma, type Tx } from '../../db/client.ts';
 import { audit } from '../audit/audit.ts';
 import { addDaysUtc, DAY_MS } from '../clock.ts';
 import type { Deps } from '../deps.ts';
@@ -9,7 +9,7 @@ import type { Actor } from '../org/roles.ts';
 import { canSeeStore, scopeFor } from '../org/scope.ts';
 import type { Settings } from '../settings/settings.ts';
 import { idSchema, storeStageSchema } from '../stores/fields.ts';
-import { visibleStore, type Store } from '../stores/stores.ts';
+import { scopeAndVisibleStore, storeColumns, visibleStore, type Store } from '../stores/stores.ts';
 import { parse } from '../validation.ts';
 
 export const visitMethods = ['in_person', 'phone', 'message', 'other'] as const;
@@ -68,68 +68,122 @@ export async function logVisit(deps: Deps, actor: Actor, input: LogVisitInput): 
   }
   if (actor.role === 'admin') throw new ForbiddenError('visit.admin_cannot_visit');
   return inTransaction(deps.db, async (tx) => {
-    const { settings, scope } = await scopeFor(tx, actor);
-    const store = await visibleStore(tx, scope, v.storeId);
+    const dueBy = addDaysUtc(now, 1);
+    const { settings, scope, store, row } = await scopeAndVisibleStore(tx, actor, v.storeId, dueFollowUpsSql(actor.id, dueBy));
     if (store.status !== 'active') throw new InvalidInputError('visit.store_not_active', { status: store.status });
     const cold = store.ownerId !== actor.id;
-    const visit = await tx.visit.create({
-      data: {
-        storeId: store.id,
-        personId: actor.id,
-        at,
-        method: v.method,
-        summary: v.summary,
-        outcome: v.outcome ?? null,
-        stage: v.stage ?? null,
-        nextFollowUpAt: v.nextFollowUpAt ?? null,
-        cold,
-      },
+    const visitId = await insertVisit(tx, {
+      storeId: store.id,
+      personId: actor.id,
+      at,
+      method: v.method,
+      summary: v.summary,
+      outcome: v.outcome ?? null,
+      stage: v.stage ?? null,
+      nextFollowUpAt: v.nextFollowUpAt ?? null,
+      cold,
     });
     const isLatest = !store.lastVisitAt || at >= store.lastVisitAt;
     const lastVisitAt = isLatest ? at : store.lastVisitAt;
     const protectedUntil =
       v.method === 'in_person' && store.ownerId === actor.id ? protectionAfterVisit(store, at, settings) : store.protectedUntil;
     // The actor's open follow-ups of this store are what this visit did; the next one replaces them.
-    await tx.followUp.updateMany({
-      where: { storeId: store.id, personId: actor.id, status: 'open', dueAt: { lte: addDaysUtc(now, 1) } },
-      data: { status: 'done', doneAt: now, visitId: visit.id },
-    });
+    if (Number(row.dueFollowUps) > 0) await markFollowUpsDone(tx, { storeId: store.id, personId: actor.id, dueBy, doneAt: now, visitId });
     let followUpId: number | null = null;
     if (v.nextFollowUpAt) {
-      const f = await tx.followUp.create({
-        data: { storeId: store.id, personId: actor.id, dueAt: v.nextFollowUpAt, note: v.followUpNote ?? v.outcome ?? null, visitId: visit.id },
+      followUpId = await insertFollowUp(tx, {
+        storeId: store.id,
+        personId: actor.id,
+        dueAt: v.nextFollowUpAt,
+        note: v.followUpNote ?? v.outcome ?? null,
+        visitId,
       });
-      followUpId = f.id;
     }
-    const nextFollowUpAt = await nextOpenFollowUp(tx, store.id);
-    const after = await tx.store.update({
-      where: { id: store.id },
-      data: {
-        lastVisitAt,
-        ...(isLatest ? { latestProgress: (v.outcome ? `${v.summary} — ${v.outcome}` : v.summary).slice(0, 500) } : {}),
-        nextFollowUpAt,
-        protectedUntil,
-        ...(v.stage ? { stage: v.stage } : {}),
-        grade: computeGrade({ lastOrderAt: store.lastOrderAt, lastVisitAt }, now, settings),
-      },
+    const after = await updateStoreAfterVisit(tx, store.id, {
+      lastVisitAt,
+      latestProgress: isLatest ? (v.outcome ? `${v.summary} — ${v.outcome}` : v.summary).slice(0, 500) : undefined,
+      protectedUntil,
+      stage: v.stage,
+      grade: computeGrade({ lastOrderAt: store.lastOrderAt, lastVisitAt }, now, settings),
     });
     await audit(tx, {
       actorId: actor.id,
       action: 'visit.log',
       entity: 'visit',
-      entityId: visit.id,
+      entityId: visitId,
       after: { storeId: store.id, at, method: v.method, cold, protectedUntil },
       at: now,
     });
     const claimable =
       after.ownerId === null && after.regionId !== null && scope.poolRegionIds.includes(after.regionId) && actor.role !== 'admin';
-    return { visit: { id: visit.id, at, method: v.method, cold }, store: after, claimable, followUpId };
+    return { visit: { id: visitId, at, method: v.method, cold }, store: after, claimable, followUpId };
   });
 }
 
+// The statements of logVisit, raw: a visit is the most frequent write, and each Prisma query costs
+// about a millisecond of compilation on top of its SQL. Timestamps Prisma would fill in
+// (@default(now()), @updatedAt) are set here the same way.
+
+async function insertVisit(
+  tx: Tx,
+  v: { storeId: number; personId: number; at: Date; method: string; summary: string; outcome: string | null; stage: string | null; nextFollowUpAt: Date | null; cold: boolean },
+): Promise<number> {
+  const rows = await tx.$queryRaw<{ id: number | bigint }[]>`
+    INSERT INTO "Visit" ("storeId", "personId", "at", "method", "summary", "outcome", "stage", "nextFollowUpAt", "cold", "createdAt")
+    VALUES (${v.storeId}, ${v.personId}, ${v.at}, ${v.method}, ${v.summary}, ${v.outcome}, ${v.stage}, ${v.nextFollowUpAt}, ${v.cold}, ${new Date()})
+    RETURNING "id"`;
+  return Number(rows[0]!.id);
+}
+
+/** How many of the person's follow-ups of the store ("Store" s) are open and due by `dueBy`: a column for the visit's first read. */
+const dueFollowUpsSql = (personId: number, dueBy: Date) => Prisma.sql`(SELECT count(*) FROM "FollowUp" f
+  WHERE f."storeId" = s."id" AND f."personId" = ${personId} AND f."status" = 'open' AND f."dueAt" <= ${dueBy}) AS "dueFollowUps"`;
+
+/** The person's open follow-ups of the store due by `dueBy` are done, by this visit (`dueFollowUpsSql` counts them). */
+async function markFollowUpsDone(tx: Tx, f: { storeId: number; personId: number; dueBy: Date; doneAt: Date; visitId: number }): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE "FollowUp" SET "status" = 'done', "doneAt" = ${f.doneAt}, "visitId" = ${f.visitId}, "updatedAt" = ${new Date()}
+    WHERE "storeId" = ${f.storeId} AND "personId" = ${f.personId} AND "status" = 'open' AND "dueAt" <= ${f.dueBy}`;
+}
+
+async function insertFollowUp(tx: Tx, f: { storeId: number; personId: number; dueAt: Date; note: string | null; visitId: number }): Promise<number> {
+  const created = new Date();
+  const rows = await tx.$queryRaw<{ id: number | bigint }[]>`
+    INSERT INTO "FollowUp" ("storeId", "personId", "dueAt", "note", "status", "visitId", "snoozes", "createdAt", "updatedAt")
+    VALUES (${f.storeId}, ${f.personId}, ${f.dueAt}, ${f.note}, 'open', ${f.visitId}, 0, ${created}, ${created})
+    RETURNING "id"`;
+  return Number(rows[0]!.id);
+}
+
+/** Writes what a visit changes on its store, with the store's next open follow-up; the store after. */
+async function updateStoreAfterVisit(
+  tx: Tx,
+  storeId: number,
+  c: { lastVisitAt: Date | null; latestProgress: string | undefined; protectedUntil: Date | null; stage: string | undefined; grade: string },
+): Promise<Store> {
+  const set = [
+    Prisma.sql`"lastVisitAt" = ${c.lastVisitAt}`,
+    ...(c.latestProgress !== undefined ? [Prisma.sql`"latestProgress" = ${c.latestProgress}`] : []),
+    Prisma.sql`"nextFollowUpAt" = (${nextOpenFollowUpSql(storeId)})`,
+    Prisma.sql`"protectedUntil" = ${c.protectedUntil}`,
+    ...(c.stage ? [Prisma.sql`"stage" = ${c.stage}`] : []),
+    Prisma.sql`"grade" = ${c.grade}`,
+    Prisma.sql`"updatedAt" = ${new Date()}`,
+  ];
+  const rows = await tx.$queryRaw<Store[]>`UPDATE "Store" SET ${Prisma.join(set)} WHERE "id" = ${storeId} RETURNING ${storeColumns}`;
+  return rows[0]!;
+}
+
+/** The due time of the store's earliest open follow-up (NULL when none), as SQL. */
+const nextOpenFollowUpSql = (storeId: number) =>
+  Prisma.sql`SELECT min(f."dueAt") FROM "FollowUp" f WHERE f."storeId" = ${storeId} AND f."status" = 'open'`;
+
+/** The due time of the store's earliest open follow-up, or null (raw, to share its SQL with the visit's store update). */
 export async function nextOpenFollowUp(tx: Tx, storeId: number): Promise<Date | null> {
-  const next = await tx.followUp.findFirst({ where: { storeId, status: 'open' }, orderBy: { dueAt: 'asc' }, select: { dueAt: true } });
-  return next?.dueAt ?? null;
+  const rows = await tx.$queryRaw<{ next: string | Date | null }[]>`SELECT (${nextOpenFollowUpSql(storeId)}) AS "next"`;
+  const next = rows[0]?.next;
+  // An aggregate's type is unknown to the SQLite driver: ISO text there, a Date on PostgreSQL.
+  return next === null || next === undefined ? null : new Date(next);
 }
 
 const pageSchema = z.object({ take: z.number().int().min(1).max(100).default(20), before: z.date().optional() });
