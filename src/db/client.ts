@@ -1,9 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient as SqliteClient, Prisma } from '../generated/sqlite/client.ts';
-import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts';
 
 export { Prisma };
 /** Both generated clients have the same models; the SQLite one's types stand for both. */
@@ -28,6 +26,11 @@ export async function openDatabase(url: string): Promise<Database> {
   const provider = providerOf(url);
   let db: Db;
   if (provider === 'postgresql') {
+    // Loaded only when used: the embedded default never pays for the PostgreSQL client's memory.
+    const [{ PrismaPg }, { PrismaClient: PostgresClient }] = await Promise.all([
+      import('@prisma/adapter-pg'),
+      import('../generated/postgresql/client.ts'),
+    ]);
     db = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 20 }) }) as unknown as Db;
   } else {
     const path = sqlitePath(url);

@@ -56,3 +56,16 @@ describe('/crm', () => {
     expect(((await s.command('U0NOBODY', '/visit', '')).body as { text: string }).text).toContain('not set up in Seaboard');
   });
 });
+
+describe('Slack retries', () => {
+  it('handles a redelivered event (same event_id, X-Slack-Retry-Num) once', async () => {
+    const before = s.standin.callsOf('views.publish').length;
+    const event = { type: 'app_home_opened', user: 'U0REP2', channel: 'D0REP2', tab: 'home' };
+    const first = await s.event(event, {}, 'EvRETRY1');
+    const retry = await s.event(event, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' }, 'EvRETRY1');
+    expect([first.status, retry.status]).toEqual([200, 200]);
+    await s.standin.waitFor(() => s.standin.callsOf('views.publish').length > before);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.standin.callsOf('views.publish').length - before).toBe(1);
+  });
+});
