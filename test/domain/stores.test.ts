@@ -123,6 +123,15 @@ describe('edit, status, contacts, merge', () => {
     expect((await rejection(setStoreStatus(w.deps, w.people.sup1, s.id, 'gone', 'x'))).code).toBe('invalid');
   });
 
+  it('shows on the card only the visits the reader may see', async () => {
+    const s = await w.store('老王面馆'); // public: both reps of team 1 see it
+    await logVisit(w.deps, w.people.rep2, { storeId: s.id, method: 'in_person', summary: 'cold call by Sam' });
+    await logVisit(w.deps, w.people.sup1, { storeId: s.id, method: 'phone', summary: 'call by the supervisor' });
+    expect((await getStore(w.deps, w.people.rep1, s.id)).latestVisits.map((v) => v.summary)).toEqual(['call by the supervisor']);
+    expect((await getStore(w.deps, w.people.rep2, s.id)).latestVisits.map((v) => v.summary).sort()).toEqual(['call by the supervisor', 'cold call by Sam']);
+    expect((await getStore(w.deps, w.people.sup1, s.id)).latestVisits).toHaveLength(2);
+  });
+
   it('keeps one primary contact', async () => {
     const s = await w.store('Sunny Cafe');
     const a = await addContact(w.deps, w.people.rep1, { storeId: s.id, name: 'Ann', phone: '13911112222' });

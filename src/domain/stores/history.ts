@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Prisma } from '../../db/client.ts';
 import type { Deps } from '../deps.ts';
 import type { Actor } from '../org/roles.ts';
 import { scopeFor, type Scope } from '../org/scope.ts';
 import { parse } from '../validation.ts';
 import { idSchema } from './fields.ts';
 import { visibleStore } from './stores.ts';
+import { visitsVisibleWhere } from '../visits/visibility.ts';
 
 // A store's history as a person may read it: the claim history (who, what, when, by whom, why) and
 // the visits. Scoped like everything else (PRODUCT.md "Roles and what they see"): only stores the
@@ -62,13 +62,6 @@ function canSeePerson(scope: Scope, p: PersonRow): boolean {
   return p.unitId !== null && scope.memberUnitIds.includes(p.unitId);
 }
 
-function visitWhere(scope: Scope, storeId: number): Prisma.VisitWhereInput {
-  if (scope.all) return { storeId };
-  const or: Prisma.VisitWhereInput[] = [{ personId: scope.actor.id }, { person: { role: { not: 'rep' } } }];
-  if (scope.memberUnitIds.length) or.push({ person: { unitId: { in: scope.memberUnitIds } } });
-  return { storeId, OR: or };
-}
-
 export async function storeHistory(deps: Deps, actor: Actor, input: z.input<typeof historySchema>): Promise<StoreHistory> {
   const v = parse(historySchema, input);
   const { scope } = await scopeFor(deps.db, actor);
@@ -76,7 +69,7 @@ export async function storeHistory(deps: Deps, actor: Actor, input: z.input<type
   const [rows, visits] = await Promise.all([
     deps.db.claimHistory.findMany({ where: { storeId: store.id }, orderBy: [{ at: 'desc' }, { id: 'desc' }], take: v.take + 1 }),
     deps.db.visit.findMany({
-      where: visitWhere(scope, store.id),
+      where: visitsVisibleWhere(scope, store.id),
       orderBy: [{ at: 'desc' }, { id: 'desc' }],
       take: v.take + 1,
       select: { at: true, method: true, summary: true, outcome: true, person: { select: { name: true } } },

@@ -25,6 +25,7 @@ import {
   storeStatusSchema,
 } from './fields.ts';
 import { nameKey, phoneKey } from './normalize.ts';
+import { visitsVisibleWhere } from '../visits/visibility.ts';
 import { countTowardCap } from '../pools/cap.ts';
 
 export type { Store };
@@ -268,7 +269,7 @@ export async function getStore(deps: Deps, actor: Actor, storeId: number) {
   const [contacts, visits] = await Promise.all([
     deps.db.contact.findMany({ where: { storeId }, orderBy: [{ isPrimary: 'desc' }, { id: 'asc' }] }),
     deps.db.visit.findMany({
-      where: { storeId },
+      where: visitsVisibleWhere(scope, store.id),
       orderBy: { at: 'desc' },
       take: 3,
       include: { person: { select: { id: true, name: true } } },
