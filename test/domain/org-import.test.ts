@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.ts';
 import { importOrg } from '../../src/domain/imports/org-import.ts';
+import { writeSettings } from '../../src/domain/settings/settings.ts';
 import { claimStore } from '../../src/domain/pools/pools.ts';
 import { describeError } from '../../src/i18n/index.ts';
 import { orgFile, worldPerTest, type World } from '../support/world.ts';
@@ -43,6 +44,13 @@ describe('org import', () => {
     expect(sunny.ownerId).toBe(w.people.rep1.id);
     expect(sunny.code).toMatch(/^CRM20261122\d{4}$/);
     expect(JSON.parse(region.polygon)).toMatchObject({ type: 'Polygon' });
+  });
+
+  it('sets only the settings the file names, leaving the others as they are', async () => {
+    await w.db.$transaction((tx) => writeSettings(tx, { claimScope: 'citywide' }));
+    const report = await importOrg(w.deps, orgFile());
+    expect(report.settings).toBe(6);
+    expect((await w.db.setting.findUniqueOrThrow({ where: { key: 'claimScope' } })).value).toBe('"citywide"');
   });
 
   it('re-applying the same file changes nothing and keeps claims made meanwhile', async () => {

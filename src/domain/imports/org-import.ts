@@ -7,7 +7,7 @@ import { DomainError, InvalidInputError, type Issue } from '../errors.ts';
 import { bbox, parseRing, ringsOverlap, toGeoJson, type LngLat } from '../geo/polygon.ts';
 import { roleSchema } from '../org/roles.ts';
 import { RegionIndex, loadRegionIndex } from '../regions/locate.ts';
-import { loadSettings, settingsSchema, writeSettings } from '../settings/settings.ts';
+import { loadSettings, settingsPatchSchema, writeSettings } from '../settings/settings.ts';
 import { nextStoreCode } from '../stores/code.ts';
 import { addressSchema, latSchema, lngSchema, phoneSchema, storeNameSchema, storeStageSchema, storeStatusSchema } from '../stores/fields.ts';
 import { nameKey, phoneKey } from '../stores/normalize.ts';
@@ -50,7 +50,7 @@ const storeSchema = z
 /** The file's outline; each list item is checked on its own so that one bad row hides no other problem. */
 const envelopeSchema = z
   .object({
-    settings: settingsSchema.partial().strict().optional(),
+    settings: settingsPatchSchema.optional(),
     units: z.array(z.unknown()).default([]),
     people: z.array(z.unknown()).default([]),
     regions: z.array(z.unknown()).default([]),

@@ -22,6 +22,16 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type SettingsInput = z.input<typeof settingsSchema>;
 export const settingKeys = Object.keys(settingsSchema.shape) as (keyof Settings)[];
 
+/**
+ * Some settings, for a change: every key optional and without its default, so that a key left out
+ * is left as it is (zod's `.partial()` would still fill in the defaults).
+ */
+export const settingsPatchSchema = z
+  .object(Object.fromEntries(Object.entries(settingsSchema.shape).map(([k, v]) => [k, v.unwrap().optional()])) as {
+    [K in keyof typeof settingsSchema.shape]: z.ZodOptional<ReturnType<(typeof settingsSchema.shape)[K]['unwrap']>>;
+  })
+  .strict();
+
 export const defaultSettings: Settings = settingsSchema.parse({});
 
 export async function loadSettings(db: Db | Tx): Promise<Settings> {
