@@ -10,19 +10,14 @@ export interface Notice {
   payload: Record<string, unknown>;
 }
 
+/**
+ * Always inside the transaction of the change. A notice whose key is already there is left as it is.
+ * Raw: it is on hot write paths (claim, visit), and ON CONFLICT is the same on SQLite and PostgreSQL.
+ */
 export async function enqueue(tx: Tx, notice: Notice, now: Date): Promise<void> {
-  await tx.outbox.upsert({
-    where: { dedupeKey: notice.dedupeKey },
-    create: {
-      dedupeKey: notice.dedupeKey,
-      kind: notice.kind,
-      recipientId: notice.recipientId,
-      payload: JSON.stringify(notice.payload),
-      nextAttemptAt: now,
-      createdAt: now,
-    },
-    update: {},
-  });
+  await tx.$executeRaw`INSERT INTO "Outbox" ("dedupeKey", "kind", "recipientId", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
+    VALUES (${notice.dedupeKey}, ${notice.kind}, ${notice.recipientId}, ${JSON.stringify(notice.payload)}, 'pending', 0, ${now}, ${now})
+    ON CONFLICT ("dedupeKey") DO NOTHING`;
 }
 
 export async function enqueueMany(tx: Tx, notices: Notice[], now: Date): Promise<void> {

@@ -144,41 +144,45 @@ export const transferSchema = z.object({
 export async function transferStores(deps: Deps, actor: Actor, input: z.input<typeof transferSchema>): Promise<Store[]> {
   const v = parse(transferSchema, input);
   requireLead(actor);
-  const ids = [...new Set(v.storeIds)];
   const now = deps.clock.now();
-  return inTransaction(deps.db, async (tx) => {
-    const { settings, scope } = await scopeFor(tx, actor);
-    const stores = await tx.store.findMany({ where: { id: { in: ids } }, include: { owner: { select: { id: true, unitId: true, name: true } } } });
-    for (const id of ids) {
-      const s = stores.find((x) => x.id === id);
-      if (!s || !canSeeStore(scope, { ownerId: s.ownerId, regionId: s.regionId, ownerUnitId: s.owner?.unitId ?? null })) {
-        throw new NotFoundError('store.not_found', { id });
-      }
-      if (s.ownerId === null) throw new ConflictError('pool.transfer_public', { code: s.code });
-      if (!leadsUnit(scope, s.owner?.unitId ?? null)) throw new ForbiddenError('person.outside_team', { name: s.owner?.name ?? '' });
-      if (s.ownerId === v.toPersonId) throw new ConflictError('pool.transfer_same_owner', { code: s.code });
+  return inTransaction(deps.db, (tx) => transferInTx(tx, actor, v, now));
+}
+
+/** `transferStores` inside a caller's transaction (an approved transfer request applies it with its decision). */
+export async function transferInTx(tx: Tx, actor: Actor, v: z.output<typeof transferSchema>, now: Date): Promise<Store[]> {
+  requireLead(actor);
+  const ids = [...new Set(v.storeIds)];
+  const { settings, scope } = await scopeFor(tx, actor);
+  const stores = await tx.store.findMany({ where: { id: { in: ids } }, include: { owner: { select: { id: true, unitId: true, name: true } } } });
+  for (const id of ids) {
+    const s = stores.find((x) => x.id === id);
+    if (!s || !canSeeStore(scope, { ownerId: s.ownerId, regionId: s.regionId, ownerUnitId: s.owner?.unitId ?? null })) {
+      throw new NotFoundError('store.not_found', { id });
     }
-    const movingCount = stores.filter((s) => !s.isCustomer).length;
-    await checkCanReceive(tx, scope, settings, v.toPersonId, movingCount);
-    const out: Store[] = [];
-    for (const s of stores) {
-      const moved = await tx.store.updateMany({ where: { id: s.id, ownerId: s.ownerId }, data: ownedFrom(now, settings, v.toPersonId) });
-      if (moved.count === 0) throw new ConflictError('pool.changed_meanwhile', { code: s.code });
-      const after = await tx.store.findUniqueOrThrow({ where: { id: s.id } });
-      await tx.followUp.updateMany({ where: { storeId: s.id, personId: s.ownerId!, status: 'open' }, data: { personId: v.toPersonId } });
-      await recordOwnerChange(tx, 'transfer', after, s.ownerId, actor.id, v.reason, now);
-      for (const recipientId of [s.ownerId!, v.toPersonId]) {
-        await enqueue(tx, {
-          dedupeKey: `store.transferred:${s.id}:${now.getTime()}:${recipientId}`,
-          kind: 'store.transferred',
-          recipientId,
-          payload: { storeId: s.id, fromId: s.ownerId, toId: v.toPersonId, byId: actor.id, reason: v.reason },
-        }, now);
-      }
-      out.push(after);
+    if (s.ownerId === null) throw new ConflictError('pool.transfer_public', { code: s.code });
+    if (!leadsUnit(scope, s.owner?.unitId ?? null)) throw new ForbiddenError('person.outside_team', { name: s.owner?.name ?? '' });
+    if (s.ownerId === v.toPersonId) throw new ConflictError('pool.transfer_same_owner', { code: s.code });
+  }
+  const movingCount = stores.filter((s) => !s.isCustomer).length;
+  await checkCanReceive(tx, scope, settings, v.toPersonId, movingCount);
+  const out: Store[] = [];
+  for (const s of stores) {
+    const moved = await tx.store.updateMany({ where: { id: s.id, ownerId: s.ownerId }, data: ownedFrom(now, settings, v.toPersonId) });
+    if (moved.count === 0) throw new ConflictError('pool.changed_meanwhile', { code: s.code });
+    const after = await tx.store.findUniqueOrThrow({ where: { id: s.id } });
+    await tx.followUp.updateMany({ where: { storeId: s.id, personId: s.ownerId!, status: 'open' }, data: { personId: v.toPersonId } });
+    await recordOwnerChange(tx, 'transfer', after, s.ownerId, actor.id, v.reason, now);
+    for (const recipientId of [s.ownerId!, v.toPersonId]) {
+      await enqueue(tx, {
+        dedupeKey: `store.transferred:${s.id}:${now.getTime()}:${recipientId}`,
+        kind: 'store.transferred',
+        recipientId,
+        payload: { storeId: s.id, fromId: s.ownerId, toId: v.toPersonId, byId: actor.id, reason: v.reason },
+      }, now);
     }
-    return out;
-  });
+    out.push(after);
+  }
+  return out;
 }
 
 export const extendSchema = z.object({ days: z.number().int().min(1).max(365), reason: reasonSchema });
@@ -189,21 +193,25 @@ export async function extendProtection(deps: Deps, actor: Actor, storeId: number
   const v = parse(extendSchema, input);
   requireLead(actor);
   const now = deps.clock.now();
-  return inTransaction(deps.db, async (tx) => {
-    const { scope, store } = await scopeAndVisibleStore(tx, actor, storeId);
-    if (store.ownerId === null) throw new ConflictError('pool.extend_public');
-    if (!leadsUnit(scope, store.owner?.unitId ?? null)) throw new ForbiddenError('person.outside_team', { name: store.owner?.name ?? '' });
-    const base = store.protectedUntil && store.protectedUntil > now ? store.protectedUntil : now;
-    const until = new Date(base.getTime() + v.days * DAY_MS);
-    const done = await tx.store.updateMany({ where: { id: storeId, ownerId: store.ownerId }, data: { protectedUntil: until } });
-    if (done.count === 0) throw new ConflictError('pool.changed_meanwhile', { code: store.code });
-    await tx.claimHistory.create({
-      data: { storeId, action: 'extend', fromOwnerId: store.ownerId, toOwnerId: store.ownerId, actorId: actor.id, reason: v.reason, protectedUntil: until, at: now },
-    });
-    await audit(tx, { actorId: actor.id, action: 'store.extend', entity: 'store', entityId: storeId, before: { protectedUntil: store.protectedUntil }, after: { protectedUntil: until }, at: now });
-    await enqueue(tx, { dedupeKey: `store.extended:${storeId}:${now.getTime()}`, kind: 'store.extended', recipientId: store.ownerId, payload: { storeId, until: until.toISOString(), byId: actor.id, reason: v.reason } }, now);
-    return tx.store.findUniqueOrThrow({ where: { id: storeId } });
+  return inTransaction(deps.db, (tx) => extendInTx(tx, actor, storeId, v, now));
+}
+
+/** `extendProtection` inside a caller's transaction (an approved extend request applies it with its decision). */
+export async function extendInTx(tx: Tx, actor: Actor, storeId: number, v: z.output<typeof extendSchema>, now: Date): Promise<Store> {
+  requireLead(actor);
+  const { scope, store } = await scopeAndVisibleStore(tx, actor, storeId);
+  if (store.ownerId === null) throw new ConflictError('pool.extend_public');
+  if (!leadsUnit(scope, store.owner?.unitId ?? null)) throw new ForbiddenError('person.outside_team', { name: store.owner?.name ?? '' });
+  const base = store.protectedUntil && store.protectedUntil > now ? store.protectedUntil : now;
+  const until = new Date(base.getTime() + v.days * DAY_MS);
+  const done = await tx.store.updateMany({ where: { id: storeId, ownerId: store.ownerId }, data: { protectedUntil: until } });
+  if (done.count === 0) throw new ConflictError('pool.changed_meanwhile', { code: store.code });
+  await tx.claimHistory.create({
+    data: { storeId, action: 'extend', fromOwnerId: store.ownerId, toOwnerId: store.ownerId, actorId: actor.id, reason: v.reason, protectedUntil: until, at: now },
   });
+  await audit(tx, { actorId: actor.id, action: 'store.extend', entity: 'store', entityId: storeId, before: { protectedUntil: store.protectedUntil }, after: { protectedUntil: until }, at: now });
+  await enqueue(tx, { dedupeKey: `store.extended:${storeId}:${now.getTime()}`, kind: 'store.extended', recipientId: store.ownerId, payload: { storeId, until: until.toISOString(), byId: actor.id, reason: v.reason } }, now);
+  return tx.store.findUniqueOrThrow({ where: { id: storeId } });
 }
 
 export async function myPoolUsage(deps: Deps, actor: Actor): Promise<PoolUsage> {

@@ -16,6 +16,18 @@ export const settingsSchema = z.object({
   gradeOrderDaysA: z.number().int().min(1).max(3650).default(7),
   gradeOrderDaysB: z.number().int().min(1).max(3650).default(30),
   gradeVisitDaysC: z.number().int().min(1).max(3650).default(30),
+  /**
+   * Per approval flow, in minor units (fen / cents): from this amount on, the first approver cannot
+   * approve finally but sends the request up to the next unit's lead. Default 50,000.00.
+   */
+  approvalThresholds: z
+    .object({
+      report: z.number().int().min(0).max(1_000_000_000),
+      sign: z.number().int().min(0).max(1_000_000_000),
+      terminate: z.number().int().min(0).max(1_000_000_000),
+    })
+    .strict()
+    .default({ report: 5_000_000, sign: 5_000_000, terminate: 5_000_000 }),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
