@@ -1,0 +1,3 @@
+import type { Renderer } from './delivery.ts';
+
+export const approvalRenderers: Record<string, Renderer> = {};

@@ -1,0 +1,3 @@
+import type { Renderer } from './delivery.ts';
+
+export const poolNoticeRenderers: Record<string, Renderer> = {};
