@@ -20,6 +20,13 @@ export const ids = {
     setStatus: 'set_store_status',
     history: 'store_history',
     snooze: 'snooze_followup',
+    // approvals: the comment of a return / reject; a request (sign, terminate, transfer, extend); a resubmission
+    decisionComment: 'approval_comment',
+    requestSign: 'request_sign',
+    requestTerminate: 'request_terminate',
+    requestTransfer: 'request_transfer',
+    requestExtend: 'request_extend',
+    resubmit: 'approval_resubmit',
   },
   shortcuts: {
     logAsVisit: 'log_as_visit',
@@ -46,5 +53,21 @@ export const ids = {
     homeClaim: 'home_claim',
     homeNewOpportunity: 'home_new_opportunity',
     homeRefresh: 'home_refresh',
+    // approval cards (value: the step id)
+    approve: 'approval_approve',
+    approveSendUp: 'approval_send_up',
+    returnRequest: 'approval_return',
+    rejectRequest: 'approval_reject',
+    // the requester's (value: the request id)
+    withdraw: 'approval_withdraw',
+    voidRequest: 'approval_void',
+    openResubmit: 'approval_open_resubmit',
+    openApproval: 'approval_open',
+    approvalsPage: 'approvals_page',
+    // opportunities (value: the opportunity id) and a store's owner (value: the store id)
+    openSign: 'opp_open_sign',
+    openTerminate: 'opp_open_terminate',
+    openRequestTransfer: 'card_request_transfer',
+    openRequestExtend: 'card_request_extend',
   },
 } as const;

@@ -20,6 +20,8 @@ export interface StoredMessage {
   user?: string; // ephemeral: who sees it
   ephemeral?: boolean;
   threadTs?: string;
+  /** Slack message metadata (`{ event_type, event_payload }`), as given to chat.postMessage. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 export interface StoredView {
@@ -39,12 +41,45 @@ export interface SlackUser {
   tz?: string;
 }
 
-/** Injected faults for failure tests: the next N calls (of a method, or any) answer this way. */
+/**
+ * Injected faults for failure tests: the next N calls (of a method, or any) answer this way. `reset`
+ * does the call and then drops the connection unanswered: the caller cannot tell whether it happened.
+ */
 export interface Fault {
   method?: string;
-  status: 500 | 429 | 503;
+  status: 500 | 429 | 503 | 'reset';
   retryAfter?: number;
   times: number;
+}
+
+/** A share of calls (of a method, or any) that fail, drawn from a seeded sequence so that runs repeat. */
+export interface RateFault {
+  method?: string;
+  status: 500 | 429 | 503;
+  /** 0–1: the chance that one call fails. */
+  rate: number;
+  retryAfter?: number;
+  seed?: number;
+}
+
+/** mulberry32: a small seeded generator, enough to spread faults evenly and repeatably. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  body: Args;
+  /** Done, but the connection is dropped instead of answered. */
+  drop?: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -64,6 +99,18 @@ function parseArgs(req: Request): Args {
   return body;
 }
 
+function failure(status: 500 | 429 | 503, retryAfter = 1): Answer {
+  return status === 429
+    ? { status: 429, headers: { 'retry-after': String(retryAfter) }, body: { ok: false, error: 'ratelimited' } }
+    : { status, body: { ok: false, error: 'internal_error' } };
+}
+
+/** Every message with an outbox dedupe key, by key (Seaboard's outbox posts carry one in their metadata). */
+export function outboxKeyOf(m: { metadata?: StoredMessage['metadata'] }): string | null {
+  const key = m.metadata?.event_type === 'seaboard_outbox' ? m.metadata.event_payload.key : undefined;
+  return typeof key === 'string' ? key : null;
+}
+
 export class SlackStandin {
   readonly calls: RecordedCall[] = [];
   readonly messages: StoredMessage[] = [];
@@ -72,6 +119,8 @@ export class SlackStandin {
   readonly responses: { url: string; body: Args; at: number }[] = [];
   readonly users = new Map<string, SlackUser>();
   private faults: Fault[] = [];
+  private rateFaults: { fault: RateFault; next: () => number }[] = [];
+  private downStatus: 500 | 503 | null = null;
   private seq = 0;
   private server: Server | null = null;
   private listeners = new Set<() => void>();
@@ -83,6 +132,26 @@ export class SlackStandin {
 
   inject(fault: Fault): void {
     this.faults.push({ ...fault });
+  }
+
+  /** From now on, a share of the calls fails (until `clearFaults`). */
+  injectRate(fault: RateFault): void {
+    this.rateFaults.push({ fault: { ...fault }, next: seeded(fault.seed ?? 1) });
+  }
+
+  /** Slack is down: every call answers this status until `up()`. */
+  down(status: 500 | 503 = 503): void {
+    this.downStatus = status;
+  }
+
+  up(): void {
+    this.downStatus = null;
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+    this.rateFaults = [];
+    this.downStatus = null;
   }
 
   private nextTs(): string {
@@ -126,16 +195,31 @@ export class SlackStandin {
   }
 
   /** Answers one Web API method as Slack would. */
-  call(method: string, args: Args): { status: number; headers?: Record<string, string>; body: Args } {
+  call(method: string, args: Args): Answer {
     this.calls.push({ method, args, at: performance.timeOrigin + performance.now() });
-    const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === method));
+    const fault = this.faultFor(method);
+    if (fault === 'reset') return { ...this.answer(method, args), drop: true };
+    if (fault) return fault;
+    return this.answer(method, args);
+  }
+
+  /** The injected failure this call gets, if any: down, then the next-N faults, then the rate faults. */
+  private faultFor(method: string): Answer | 'reset' | null {
+    const matches = (m?: string) => !m || m === method;
+    if (this.downStatus) return failure(this.downStatus);
+    const fault = this.faults.find((f) => f.times > 0 && matches(f.method));
     if (fault) {
       fault.times -= 1;
       this.faults = this.faults.filter((f) => f.times > 0);
-      return fault.status === 429
-        ? { status: 429, headers: { 'retry-after': String(fault.retryAfter ?? 1) }, body: { ok: false, error: 'ratelimited' } }
-        : { status: fault.status, body: { ok: false, error: 'internal_error' } };
+      return fault.status === 'reset' ? 'reset' : failure(fault.status, fault.retryAfter);
     }
+    for (const r of this.rateFaults) {
+      if (matches(r.fault.method) && r.next() < r.fault.rate) return failure(r.fault.status, r.fault.retryAfter);
+    }
+    return null;
+  }
+
+  private answer(method: string, args: Args): Answer {
     const ok = (body: Args = {}) => ({ status: 200, body: { ok: true, ...body } });
     const fail = (error: string) => ({ status: 200, body: { ok: false, error } });
     switch (method) {
@@ -144,15 +228,16 @@ export class SlackStandin {
       case 'chat.postMessage': {
         if (!args.channel) return fail('channel_not_found');
         if (!args.text && !args.blocks) return fail('no_text');
-        const m: StoredMessage = { channel: this.channelOf(args.channel), ts: this.nextTs(), text: args.text, blocks: args.blocks, threadTs: args.thread_ts };
+        const m: StoredMessage = { channel: this.channelOf(args.channel), ts: this.nextTs(), text: args.text, blocks: args.blocks, threadTs: args.thread_ts, ...(args.metadata ? { metadata: args.metadata } : {}) };
         this.messages.push(m);
-        return ok({ channel: m.channel, ts: m.ts, message: { text: m.text, blocks: m.blocks, ts: m.ts } });
+        return ok({ channel: m.channel, ts: m.ts, message: { text: m.text, blocks: m.blocks, ts: m.ts, ...(m.metadata ? { metadata: m.metadata } : {}) } });
       }
       case 'chat.update': {
         const m = this.messages.find((x) => x.channel === args.channel && x.ts === args.ts && !x.ephemeral);
         if (!m) return fail('message_not_found');
         if (args.text !== undefined) m.text = args.text;
         if (args.blocks !== undefined) m.blocks = args.blocks;
+        if (args.metadata !== undefined) m.metadata = args.metadata;
         return ok({ channel: m.channel, ts: m.ts, text: m.text });
       }
       case 'chat.postEphemeral': {
@@ -199,6 +284,8 @@ export class SlackStandin {
       }
       case 'users.list':
         return ok({ members: [...this.users.values()].map((u) => ({ id: u.id, name: u.name, real_name: u.name, tz: u.tz, locale: u.locale, deleted: false, is_bot: false })), response_metadata: { next_cursor: '' } });
+      case 'conversations.history':
+        return this.history(args);
       case 'conversations.open': {
         const user = String(args.users ?? '').split(',')[0];
         if (!user) return fail('users_not_found');
@@ -207,6 +294,37 @@ export class SlackStandin {
       default:
         return fail('unknown_method');
     }
+  }
+
+  /**
+   * A channel's messages as Slack lists them: newest first, between `oldest` and `latest` (both
+   * exclusive unless `inclusive`), `limit` at a time with a cursor; metadata only when asked for.
+   * Ephemeral messages and thread replies are not in a channel's history.
+   */
+  private history(args: Args): Answer {
+    if (!args.channel) return { status: 200, body: { ok: false, error: 'channel_not_found' } };
+    const channel = this.channelOf(String(args.channel));
+    const oldest = Number(args.oldest ?? 0);
+    const latest = args.latest === undefined ? Infinity : Number(args.latest);
+    const inclusive = args.inclusive === true || args.inclusive === 'true';
+    const inRange = (ts: number) => (inclusive ? ts >= oldest && ts <= latest : ts > oldest && ts < latest);
+    const all = this.messages
+      .filter((m) => m.channel === channel && !m.ephemeral && (!m.threadTs || m.threadTs === m.ts) && inRange(Number(m.ts)))
+      .sort((a, b) => Number(b.ts) - Number(a.ts));
+    const limit = Math.min(Math.max(Number(args.limit ?? 100), 1), 999);
+    const start = Number(args.cursor ?? 0) || 0;
+    const page = all.slice(start, start + limit);
+    const more = start + limit < all.length;
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        messages: page.map((m) => ({ type: 'message', ts: m.ts, text: m.text, blocks: m.blocks, ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })),
+        has_more: more,
+        response_metadata: { next_cursor: more ? String(start + limit) : '' },
+      },
+    };
   }
 
   /** The stack of modals a view belongs to, root first. */
@@ -278,6 +396,11 @@ export class SlackStandin {
     r.use(express.json({ limit: '2mb' }));
     r.post('/api/:method', (req: Request, res: Response) => {
       const out = this.call(String(req.params.method), parseArgs(req));
+      if (out.drop) {
+        req.socket.destroy();
+        this.changed();
+        return;
+      }
       if (out.headers) res.set(out.headers);
       res.status(out.status).json(out.body);
       this.changed();

@@ -10,6 +10,8 @@ import { idSchema } from '../stores/fields.ts';
 import { visibleStore } from '../stores/stores.ts';
 import { addDays, formatDate, startOfDay, zonedTimeToUtc } from '../time/zone.ts';
 import { issuesFromZod, parse } from '../validation.ts';
+import { openRequest } from '../approvals/engine.ts';
+import type { ReportFields } from '../approvals/flows.ts';
 
 // Opportunities (商机): a possible deal with a store. PRODUCT.md "Opportunities and approvals":
 // initial contact → needs analysis → proposal → negotiation → won | lost; every change of stage keeps
@@ -42,7 +44,7 @@ const optionalText = (max: number) =>
     .optional()
     .transform((s) => (s ? s : undefined));
 
-const amountSchema = z
+export const amountSchema = z
   .number()
   .int()
   .superRefine((n, ctx) => {
@@ -53,7 +55,7 @@ const amountSchema = z
   });
 
 /** A calendar day (`2026-12-31`, in the actor's time zone) or an instant. */
-const closeDateSchema = z.union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]);
+export const closeDateSchema = z.union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]);
 
 export const createOpportunitySchema = z.object({
   storeId: idSchema,
@@ -77,6 +79,11 @@ const oppSelect = {
   stage: true,
   competitors: true,
   notes: true,
+  reportStatus: true,
+  wonAmount: true,
+  wonAt: true,
+  contractNo: true,
+  lostReason: true,
   createdAt: true,
   updatedAt: true,
   store: { select: { id: true, code: true, name: true } },
@@ -92,7 +99,7 @@ function closeDay(value: Date | string, tz: string): Date | null {
 }
 
 /** Domain rules beyond the schema: the close date's window in the actor's time zone. */
-function closeDateIssues(value: Date | string, tz: string, now: Date): { issues: Issue[]; day: Date | null } {
+export function closeDateIssues(value: Date | string, tz: string, now: Date): { issues: Issue[]; day: Date | null } {
   const day = closeDay(value, tz);
   if (!day) return { issues: [{ path: 'expectedCloseAt', key: 'validation.expected_date' }], day: null };
   const today = startOfDay(now, tz);
@@ -116,7 +123,7 @@ async function storeIssue(tx: Tx, scope: Scope, storeId: number): Promise<Issue 
   }
 }
 
-function invalid(issues: Issue[]): InvalidInputError {
+export function invalid(issues: Issue[]): InvalidInputError {
   const first = issues[0]!;
   return new InvalidInputError('validation.failed', { field: first.path, count: issues.length }, issues);
 }
@@ -166,8 +173,15 @@ export async function createOpportunity(deps: Deps, actor: Actor, input: CreateO
     });
     const { store: _store, ...plain } = created;
     await audit(tx, { actorId: actor.id, action: 'opportunity.create', entity: 'opportunity', entityId: created.id, after: plain, at: now });
-    return created;
+    // Registering is reporting (报备): the request goes to the rep's lead with the opportunity.
+    const report = await openRequest(tx, { flow: 'report', requester: actor, storeId: v.storeId, opportunityId: created.id, amount: v.amount, fields: { ...reportFields(created) } }, now);
+    return { ...created, reportStatus: 'pending', reportRequestId: report.requestId };
   });
+}
+
+/** The facts of an opportunity its report approvers decide on. */
+export function reportFields(o: { name: string; amount: number; expectedCloseAt: Date; stage: string; competitors: string | null; notes: string | null }): ReportFields {
+  return { name: o.name, amount: o.amount, expectedCloseAt: o.expectedCloseAt.toISOString(), stage: o.stage, competitors: o.competitors, notes: o.notes };
 }
 
 export const listOpportunitiesSchema = z.object({

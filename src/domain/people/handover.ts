@@ -8,6 +8,7 @@ import type { Actor } from '../org/roles.ts';
 import { leadsUnit, scopeFor } from '../org/scope.ts';
 import { checkCanReceive } from '../stores/stores.ts';
 import { idSchema } from '../stores/fields.ts';
+import { handOverApprovals } from '../approvals/engine.ts';
 import { parse } from '../validation.ts';
 
 export const handoverSchema = z.object({
@@ -56,9 +57,11 @@ export async function deactivateWithHandover(deps: Deps, actor: Actor, input: z.
       data: to === null ? { status: 'cancelled' } : { personId: to },
     });
     await tx.orgUnit.updateMany({ where: { leadId: leaver.id }, data: { leadId: null } });
+    // After the lead is cleared: a step the leader held alone goes to the lead of the unit above.
+    const approvals = await handOverApprovals(tx, leaver.id, now);
     const after = await tx.person.findUniqueOrThrow({ where: { id: leaver.id } });
     await auditMany(tx, stores.map((s) => ({ actorId: actor.id, action: 'store.handover', entity: 'store', entityId: s.id, before: { ownerId: leaver.id }, after: { ownerId: to }, at: now })));
-    await audit(tx, { actorId: actor.id, action: 'person.deactivate', entity: 'person', entityId: leaver.id, before: { active: true }, after: { active: false, handedTo: to, stores: ids.length }, at: now });
-    return { person: after, stores: ids.length, toPersonId: to };
+    await audit(tx, { actorId: actor.id, action: 'person.deactivate', entity: 'person', entityId: leaver.id, before: { active: true }, after: { active: false, handedTo: to, stores: ids.length, approvals }, at: now });
+    return { person: after, stores: ids.length, toPersonId: to, approvals };
   });
 }

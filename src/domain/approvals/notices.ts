@@ -1,0 +1,43 @@
+import type { Tx } from '../../db/client.ts';
+import { enqueue } from '../outbox/outbox.ts';
+
+// What people are told as a request moves, written in the transaction of the move. Payloads hold ids
+// only: the Slack adapter renders the current state when it sends, so a card posted late already
+// shows the outcome, and an update always shows the latest.
+
+/** The key of an approver's card for a step; later updates of that card name it. */
+export const cardKey = (stepId: number, personId: number): string => `approval.card:${stepId}:${personId}`;
+
+export type RequestEvent = 'submitted' | 'resubmitted' | 'sent_up' | 'approved' | 'returned' | 'rejected' | 'withdrawn' | 'voided';
+
+/** A card with the request's facts and the decision buttons, to each approver of a new step. */
+export async function sendCards(tx: Tx, requestId: number, stepId: number, personIds: number[], now: Date): Promise<void> {
+  for (const personId of personIds) {
+    await enqueue(tx, { dedupeKey: cardKey(stepId, personId), kind: 'approval.card', recipientId: personId, payload: { requestId, stepId } }, now);
+  }
+}
+
+/**
+ * Redraws the cards of a step in place (after a decision, a withdrawal, a reassignment). `tag` names
+ * the change, so that each change redraws once.
+ */
+export async function refreshCards(tx: Tx, requestId: number, stepId: number, personIds: number[], tag: string, now: Date): Promise<void> {
+  for (const personId of personIds) {
+    await enqueue(tx, {
+      dedupeKey: `approval.card.refresh:${stepId}:${personId}:${tag}`,
+      kind: 'approval.card.refresh',
+      recipientId: personId,
+      payload: { requestId, stepId, cardKey: cardKey(stepId, personId) },
+    }, now);
+  }
+}
+
+/** The requester hears of every transition of its request. */
+export async function tellRequester(tx: Tx, requesterId: number, requestId: number, stepId: number, event: RequestEvent, now: Date): Promise<void> {
+  await enqueue(tx, {
+    dedupeKey: `approval.update:${requestId}:${stepId}:${event}`,
+    kind: 'approval.update',
+    recipientId: requesterId,
+    payload: { requestId, stepId, event },
+  }, now);
+}
