@@ -15,6 +15,8 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional(),
   /** The Web API base URL: a local stand-in in tests and the sandbox. */
   SLACK_API_URL: z.url().optional(),
+  /** The outbox's least time between two messages to one channel (Slack allows about one a second). */
+  OUTBOX_PACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -1,16 +1,20 @@
-import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, webApi, type Middleware, type AnyMiddlewareArgs } from '@slack/bolt';
 import type { Express } from 'express';
 import type { Config } from '../config.ts';
 import type { BotDeps } from './deps.ts';
 import { identify } from './context.ts';
 import { eventsOnce } from './events-once.ts';
 import { registerListeners } from './listeners/index.ts';
+import { createDispatcher, type Dispatcher } from './outbox/dispatcher.ts';
+import { renderers } from './outbox/renderers.ts';
 
 export type SlackApp = App;
 
 export interface Bot {
   app: SlackApp;
   mode: 'http' | 'socket';
+  /** Delivers the outbox's notices; runs between start and stop. */
+  dispatcher: Dispatcher;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -19,13 +23,15 @@ export interface Bot {
  * The Bolt app in the same Express server as the console: HTTP mode at POST /slack/events, or Socket
  * Mode when SLACK_APP_TOKEN is set. Off (null) without a signing secret and a bot token.
  */
-export function createBot(config: Config, deps: BotDeps, web: Express): Bot | null {
+export function createBot(config: Config, domainDeps: BotDeps, web: Express): Bot | null {
   if (!config.SLACK_BOT_TOKEN || (!config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN)) return null;
   const clientOptions = {
     ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
     // A stand-in answers at once; against real Slack a few retries ride out a blip.
     retryConfig: { retries: config.SLACK_API_URL ? 0 : 3 },
   };
+  const dispatcher = outboxDispatcher(config, domainDeps);
+  const deps: BotDeps = { ...domainDeps, outbox: dispatcher };
   let app: SlackApp;
   let mode: Bot['mode'];
   if (config.SLACK_APP_TOKEN) {
@@ -43,6 +49,7 @@ export function createBot(config: Config, deps: BotDeps, web: Express): Bot | nu
     });
     app = new App({ token: config.SLACK_BOT_TOKEN, receiver, clientOptions, tokenVerificationEnabled: false, logLevel: LogLevel.WARN });
   }
+  app.use(kickOutbox(deps));
   app.use(eventsOnce(deps));
   app.use(identify(deps));
   registerListeners(app, deps);
@@ -52,11 +59,40 @@ export function createBot(config: Config, deps: BotDeps, web: Express): Bot | nu
   return {
     app,
     mode,
+    dispatcher,
     start: async () => {
       if (mode === 'socket') await app.start();
+      dispatcher.start();
     },
     stop: async () => {
       if (mode === 'socket') await app.stop();
+      await dispatcher.stop();
     },
+  };
+}
+
+/**
+ * The outbox has its own Web API client: it retries and paces by itself, so the client must neither
+ * retry nor wait out a 429, and must give up on a call well before the dispatcher's lease runs out.
+ */
+function outboxDispatcher(config: Config, deps: BotDeps): Dispatcher {
+  const client = new webApi.WebClient(config.SLACK_BOT_TOKEN, {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    logLevel: webApi.LogLevel.ERROR,
+  });
+  return createDispatcher({ db: deps.db, client, renderers, paceMs: config.OUTBOX_PACE_MS, leaseMs: 60_000, domainNow: () => deps.clock.now() });
+}
+
+/** After a listener's change, whatever notices it wrote go out at once instead of at the next poll. */
+function kickOutbox(deps: BotDeps): Middleware<AnyMiddlewareArgs> {
+  return async ({ next }) => {
+    try {
+      await next();
+    } finally {
+      deps.outbox?.kick();
+    }
   };
 }

@@ -10,6 +10,8 @@ export interface RecordedCall {
   args: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Epoch milliseconds, sub-millisecond precise. */
   at: number;
+  /** The HTTP status it was answered with (0: the connection was dropped). */
+  status?: number;
 }
 
 export interface StoredMessage {
@@ -105,7 +107,7 @@ function failure(status: 500 | 429 | 503, retryAfter = 1): Answer {
     : { status, body: { ok: false, error: 'internal_error' } };
 }
 
-/** Every message with an outbox dedupe key, by key (Seaboard's outbox posts carry one in their metadata). */
+/** The outbox dedupe key a message carries in its metadata (Seaboard's outbox posts do), or null. */
 export function outboxKeyOf(m: { metadata?: StoredMessage['metadata'] }): string | null {
   const key = m.metadata?.event_type === 'seaboard_outbox' ? m.metadata.event_payload.key : undefined;
   return typeof key === 'string' ? key : null;
@@ -196,11 +198,12 @@ export class SlackStandin {
 
   /** Answers one Web API method as Slack would. */
   call(method: string, args: Args): Answer {
-    this.calls.push({ method, args, at: performance.timeOrigin + performance.now() });
+    const call: RecordedCall = { method, args, at: performance.timeOrigin + performance.now() };
+    this.calls.push(call);
     const fault = this.faultFor(method);
-    if (fault === 'reset') return { ...this.answer(method, args), drop: true };
-    if (fault) return fault;
-    return this.answer(method, args);
+    const out = fault === 'reset' ? { ...this.answer(method, args), drop: true } : (fault ?? this.answer(method, args));
+    call.status = out.drop ? 0 : out.status;
+    return out;
   }
 
   /** The injected failure this call gets, if any: down, then the next-N faults, then the rate faults. */

@@ -36,6 +36,7 @@ export async function slackWorld(opts: { world?: World } = {}) {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_BOT_TOKEN: 'xoxb-test',
     SLACK_API_URL: `${standin.url}/api/`,
+    OUTBOX_PACE_MS: '0', // notices at once: tests of pacing set their own
   });
   const running: Running = await start(config, { database: w.database, clock: w.clock });
   const people = await w.db.person.findMany();
@@ -193,17 +194,4 @@ export async function slackWorld(opts: { world?: World } = {}) {
 }
 export type SlackWorld = Awaited<ReturnType<typeof slackWorld>>;
 
-/** Text of every section, header, context and field of some blocks, for assertions on what a user reads. */
-export function textOf(blocks: unknown): string {
-  const out: string[] = [];
-  const walk = (x: unknown) => {
-    if (Array.isArray(x)) x.forEach(walk);
-    else if (x && typeof x === 'object') {
-      const o = x as Json;
-      if (typeof o.text === 'string') out.push(o.text);
-      for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
-    }
-  };
-  walk(blocks);
-  return out.join('\n');
-}
+export { textOf } from './blocks.ts';
