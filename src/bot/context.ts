@@ -39,6 +39,11 @@ async function slackLocale(client: WebClient, user: string, now: number): Promis
   return locale;
 }
 
+/** The Slack locale seen for a user lately, if any: what messages sent later (the outbox) speak without a choice of their own. */
+export function knownSlackLocale(user: string): string | null {
+  return slackLocales.get(user)?.locale ?? null;
+}
+
 /**
  * Who is who: maps the Slack user to a person. Someone who is not a person of the company, or whose
  * account is closed, is told so in their language and nothing else runs.

@@ -143,7 +143,7 @@ export function readOpportunity(values: Values): OpportunitySubmission {
   };
 }
 
-/** The DM after saving: what was registered. */
+/** What was registered: the top of the report's "submitted" notice (approval-card.ts). */
 export function createdMessage(
   reader: Reader,
   o: { name: string; amount: number; expectedCloseAt: Date; stage: string; competitors: string | null; notes: string | null; store: { name: string; code: string } },

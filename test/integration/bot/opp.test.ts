@@ -47,7 +47,7 @@ const written = async () => ({
 });
 
 describe('/opp', () => {
-  it('acks at once and opens the modal with the trigger id; saving closes it, writes once and DMs a confirmation (en)', async () => {
+  it('acks at once and opens the modal with the trigger id; saving closes it, writes once, and the report notice confirms it (en)', async () => {
     const before = await written();
     const r = await s.command('U0REP2', '/opp', '');
     expect(r.status).toBe(200);
@@ -71,6 +71,8 @@ describe('/opp', () => {
     expect(textOf(dm.blocks)).toContain('12,800.50');
     expect(textOf(dm.blocks)).toContain('2026-12-31');
     expect(textOf(dm.blocks)).toContain('Proposal');
+    // The confirmation is the report's "submitted" notice: it says whose approval it waits for.
+    expect(textOf(dm.blocks)).toContain('Waiting for approval by *Han Meimei*.');
   });
 
   it('preselects the store typed after /opp, and speaks Chinese to a Chinese rep', async () => {
@@ -86,6 +88,7 @@ describe('/opp', () => {
     const dm = await s.standin.waitFor(() => s.standin.dmsTo('U0REP1').find((m) => textOf(m.blocks).includes('咖啡机')));
     expect(textOf(dm.blocks)).toContain('已为 *Sunny Cafe* 报备商机');
     expect(textOf(dm.blocks)).toContain('初步接洽');
+    expect(textOf(dm.blocks)).toContain('等待 *Han Meimei* 审批。');
   });
 
   it('says when the typed store matches nothing', async () => {

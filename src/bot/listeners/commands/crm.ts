@@ -11,8 +11,10 @@ import { toLocale } from '../../../i18n/index.ts';
 import { failureText } from '../../reply.ts';
 import { poolMessage, POOL_LIST_MAX } from '../../views/pool.ts';
 import { loadMyDay, todayMessage } from '../../views/today.ts';
+import { firstPages } from '../../views/approvals-list.ts';
+import { approvalsListMessage } from '../actions/approvals.ts';
 
-/** `/crm` — help, `today` (my day), `pool` (my private stores), and `lang zh|en`. */
+/** `/crm` — help, `today` (my day), `pool` (my private stores), `approvals` (to-do, done, mine), and `lang zh|en`. */
 export function registerCrm(app: SlackApp, deps: BotDeps): void {
   app.command(ids.commands.crm, async ({ command, ack, context, respond }) => {
     const { actor, reader } = who(context);
@@ -45,6 +47,17 @@ export function registerCrm(app: SlackApp, deps: BotDeps): void {
             poolUsage(deps.db, actor.id, settings.poolCap),
           ]);
           await respond({ response_type: 'ephemeral', ...poolMessage(reader, stores, total, usage, deps.clock.now()) });
+        } catch (e) {
+          await respond({ response_type: 'ephemeral', text: failureText(reader, e) });
+        }
+        return;
+      }
+      case 'approvals':
+      case 'approval':
+      case '审批': {
+        await ack();
+        try {
+          await respond({ response_type: 'ephemeral', ...(await approvalsListMessage(deps, { actor, reader }, firstPages)) });
         } catch (e) {
           await respond({ response_type: 'ephemeral', text: failureText(reader, e) });
         }

@@ -5,33 +5,30 @@ import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
 import { once, submissionKey } from '../../once.ts';
 import { failureText, modalErrors } from '../../reply.ts';
-import { createdMessage, oppFields, readOpportunity } from '../../views/opportunity-modal.ts';
+import { oppFields, readOpportunity } from '../../views/opportunity-modal.ts';
 import { createOpportunity } from '../../../domain/opportunities/opportunities.ts';
 
 /**
  * Saving the opportunity modal. Bad input comes back as inline errors under its inputs and nothing
- * is written; a retried or double submission takes effect once; on success the modal closes and a
- * DM confirms what was registered.
+ * is written; a retried or double submission takes effect once; on success the modal closes. The
+ * confirmation is the report's "submitted" notice (src/bot/outbox/approval-notices.ts), written with
+ * the opportunity in one transaction: it says what was registered and whose approval it waits for.
  */
 export function registerOpportunityView(app: SlackApp, deps: BotDeps): void {
-  app.view(ids.views.opportunity, async ({ ack, view, body, context, client }) => {
+  app.view(ids.views.opportunity, async ({ ack, view, context }) => {
     const { actor, reader } = who(context);
     const { input, amountUnreadable } = readOpportunity(view.state.values);
-    let result: Awaited<ReturnType<typeof once<Awaited<ReturnType<typeof createOpportunity>>>>>;
+    let ran: boolean;
     try {
-      result = await once(deps.db, submissionKey(view), deps.clock.now(), () => createOpportunity(deps, actor, input));
+      ran = (await once(deps.db, submissionKey(view), deps.clock.now(), () => createOpportunity(deps, actor, input))).ran;
     } catch (e) {
       const errors = modalErrors(reader, e, [...oppFields], 'storeId') ?? { storeId: failureText(reader, e) };
       if (amountUnreadable) errors.amount = t(reader, 'opp.amount_format');
       await ack({ response_action: 'errors', errors });
       return;
     }
-    // A second delivery of the same submission: the first one answers; this one only closes.
+    // A second delivery of the same submission only closes the modal.
     await ack();
-    if (!result.ran) return;
-    context.homeStale = true;
-    const o = result.value;
-    const dm = createdMessage(reader, o);
-    await client.chat.postMessage({ channel: body.user.id, text: dm.text, blocks: dm.blocks });
+    if (ran) context.homeStale = true;
   });
 }

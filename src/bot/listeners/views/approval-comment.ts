@@ -1,0 +1,38 @@
+import type { SlackApp } from '../../app.ts';
+import { who } from '../../context.ts';
+import type { BotDeps } from '../../deps.ts';
+import { ids } from '../../ids.ts';
+import { once, submissionKey } from '../../once.ts';
+import { failureText, modalErrors } from '../../reply.ts';
+import { COMMENT_ACTION, COMMENT_BLOCK, parseCommentMeta } from '../../views/approval-card.ts';
+import { decide } from '../../../domain/approvals/engine.ts';
+
+type Values = Record<string, Record<string, { value?: string | null } | undefined> | undefined>;
+
+/**
+ * The comment of a Return or Reject, submitted: the domain decides. Anything it refuses (no comment,
+ * already decided by someone — named —, not this person's step) shows under the comment and nothing
+ * is written; a double submission takes effect once.
+ */
+export function registerApprovalCommentView(app: SlackApp, deps: BotDeps): void {
+  app.view(ids.views.decisionComment, async ({ ack, view, context }) => {
+    const { actor, reader } = who(context);
+    const meta = parseCommentMeta(view.private_metadata);
+    if (!meta) {
+      await ack();
+      return;
+    }
+    const comment = (view.state.values as Values)[COMMENT_BLOCK]?.[COMMENT_ACTION]?.value ?? '';
+    let ran: boolean;
+    try {
+      const r = await once(deps.db, submissionKey(view), deps.clock.now(), () => decide(deps, actor, meta.stepId, { decision: meta.decision, comment }));
+      ran = r.ran;
+    } catch (e) {
+      const errors = modalErrors(reader, e, [COMMENT_BLOCK], COMMENT_BLOCK) ?? { [COMMENT_BLOCK]: failureText(reader, e) };
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await ack();
+    if (ran) context.homeStale = true;
+  });
+}
