@@ -88,5 +88,20 @@ export function storeCardBlocks(reader: Reader, s: StoreCardData, viewer: CardVi
     : [];
   blocks.push(actions(buttons, `store_card:${s.id}`));
   if (leadButtons.length) blocks.push(actions(leadButtons, `store_card_lead:${s.id}`));
+  const requests = ownerRequestButtons(reader, s, viewer.actor);
+  if (requests.length) blocks.push(actions(requests, `store_card_owner:${s.id}`));
   return blocks;
+}
+
+/**
+ * A rep asks its lead to transfer or extend a store it holds (a lead does it itself). A customer's
+ * protection does not run out: nothing to extend.
+ */
+function ownerRequestButtons(reader: Reader, s: StoreCardData, actor: Actor): Record<string, unknown>[] {
+  if (actor.role !== 'rep' || s.ownerId !== actor.id) return [];
+  const value = String(s.id);
+  return [
+    button(t(reader, 'req.btn.request_transfer'), ids.actions.openRequestTransfer, { value }),
+    ...(s.isCustomer ? [] : [button(t(reader, 'req.btn.request_extend'), ids.actions.openRequestExtend, { value })]),
+  ];
 }

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { ForbiddenError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
-import { scopeFor } from '../org/scope.ts';
+import { assertActive, scopeFor } from '../org/scope.ts';
+import { orgSnapshot } from '../org/snapshot.ts';
+import { subtree } from '../org/tree.ts';
 import { parse } from '../validation.ts';
 
 // The people a lead may hand stores to (transfer, assign): active, not admins, in the lead's
@@ -28,12 +30,29 @@ export async function transferTargets(deps: Deps, actor: Actor, input: z.input<t
   if (actor.role === 'rep') throw new ForbiddenError('pool.needs_lead');
   const { scope } = await scopeFor(deps.db, actor);
   if (!scope.all && !scope.memberUnitIds.length) return { people: [], more: false };
+  return peopleOf(deps, scope.all ? null : scope.memberUnitIds, v.excludeId ? [v.excludeId] : [], v);
+}
+
+/**
+ * The people a rep may ask to hand one of its stores to (a transfer request): its own team's, not
+ * itself. Whoever approves it transfers within its own team, and checks again then.
+ */
+export async function requestTransferTargets(deps: Deps, actor: Actor, input: z.input<typeof teamQuerySchema> = {}): Promise<{ people: TeamMember[]; more: boolean }> {
+  const v = parse(teamQuerySchema, input);
+  assertActive(actor);
+  if (actor.unitId === null) return { people: [], more: false };
+  const { tree } = await orgSnapshot(deps.db);
+  return peopleOf(deps, subtree(tree, actor.unitId), [actor.id, ...(v.excludeId ? [v.excludeId] : [])], v);
+}
+
+/** Active people who are not admins, of some units (null: of all), by name. */
+async function peopleOf(deps: Deps, unitIds: number[] | null, excludeIds: number[], v: z.output<typeof teamQuerySchema>): Promise<{ people: TeamMember[]; more: boolean }> {
   const rows = await deps.db.person.findMany({
     where: {
       active: true,
       role: { not: 'admin' },
-      ...(scope.all ? {} : { unitId: { in: scope.memberUnitIds } }),
-      ...(v.excludeId ? { id: { not: v.excludeId } } : {}),
+      ...(unitIds === null ? {} : { unitId: { in: unitIds } }),
+      ...(excludeIds.length ? { id: { notIn: excludeIds } } : {}),
     },
     select: { id: true, name: true, role: true, unit: { select: { name: true } } },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],

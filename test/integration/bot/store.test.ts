@@ -49,8 +49,8 @@ describe('/store', () => {
     expect(text).toContain('*负责人*\nLi Lei');
     expect(text).toContain('剩余 30 天（至 2026-12-22）');
     const actionsIds = h.buttons(answer.blocks).map((b) => b.action_id);
-    expect(actionsIds).toEqual([ids.actions.logVisit, ids.actions.newOpportunity, ids.actions.addContact, ids.actions.release, ids.actions.history]);
-    expect(h.buttons(answer.blocks).map((b) => b.text.text)).toEqual(['记录拜访', '新建商机', '添加联系人', '释放', '历史']);
+    expect(actionsIds).toEqual([ids.actions.logVisit, ids.actions.newOpportunity, ids.actions.addContact, ids.actions.release, ids.actions.history, ids.actions.openRequestTransfer, ids.actions.openRequestExtend]);
+    expect(h.buttons(answer.blocks).map((b) => b.text.text)).toEqual(['记录拜访', '新建商机', '添加联系人', '释放', '历史', '申请转移', '申请延期']);
   });
 
   it('shows supervisors Transfer, Extend and Set status; finds by exact code (en)', async () => {
