@@ -1,6 +1,5 @@
 // The core suite: the everyday operations of a rep and a lead, the nightly auto-return sweep, and
 // the server's memory, measured with the real domain functions on the generated data set.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase, type Database } from '../src/db/client.ts';
@@ -15,7 +14,8 @@ import { sweepAutoReturn } from '../src/domain/pools/sweep.ts';
 import { loadSettings } from '../src/domain/settings/settings.ts';
 import { searchStores } from '../src/domain/stores/search.ts';
 import { logVisit } from '../src/domain/visits/visits.ts';
-import { repoRoot, type DatasetInfo } from './dataset.ts';
+import type { DatasetInfo } from './dataset.ts';
+import { spawnServer, type ServerProcess } from './server.ts';
 import { summarize, timeEach, type Result, type Suite, type SuiteContext } from './harness.ts';
 import { rng, type Rng } from './random.ts';
 
@@ -273,40 +273,18 @@ async function sweepBench(ctx: SuiteContext, ds: DatasetInfo): Promise<void> {
 
 async function memoryBench(ctx: SuiteContext, ds: DatasetInfo): Promise<void> {
   const path = await ctx.scratch('server');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: `file:${path}`, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let server: ServerProcess | null = null;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the server did not start within 60 s:\n${output}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const m = /on (http:\/\/[^\s)]+)/.exec(output);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      void exited.then((code) => {
-        clearTimeout(timer);
-        reject(new Error(`the server exited (${code}) before it listened:\n${output}`));
-      });
-    });
+    server = await spawnServer({ DATABASE_URL: `file:${path}`, LOG_LEVEL: 'warn' });
     let ok = 0;
     for (let i = 0; i < 20; i++) {
-      const res = await fetch(`${url}/healthz`);
+      const res = await fetch(`${server.url}/healthz`);
       if (res.ok) ok++;
       await res.text();
     }
     if (ok === 0) throw new Error('GET /healthz never answered 200');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
     const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
     const rss = kb('VmRSS') / 1024;
     const peak = kb('VmHWM') / 1024;
@@ -325,14 +303,7 @@ async function memoryBench(ctx: SuiteContext, ds: DatasetInfo): Promise<void> {
   } catch (e) {
     ctx.report({ suite: SUITE, name: 'server resident memory', n: 0, unit: 'MB', median: NaN, p95: null, p99: null, target: TARGET.memoryMB, failures: 1, note: (e as Error).message });
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000))]);
-      if (!stopped) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    }
+    await server?.stop();
     ctx.dropScratch(path);
   }
 }

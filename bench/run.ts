@@ -2,13 +2,15 @@
 // prints the machine, each suite's figures as they come, and a summary with PASS/FAIL per target.
 // It is a report: the exit code is 0 even when a target is missed (1 only when the bench itself breaks).
 import { rmdirSync } from 'node:fs';
+import { approvalsSuite } from './approvals.bench.ts';
 import { botSuite } from './bot.bench.ts';
 import { coreSuite } from './core.bench.ts';
+import { outboxSuite } from './outbox.bench.ts';
 import { ensureDataset, type DatasetInfo } from './dataset.ts';
 import { copyDb, formatTable, machineLines, passed, removeDb, scratchDir, tableHeader, tableRow, type Result, type Suite, type SuiteContext } from './harness.ts';
 
 /** Every suite, in the order they run. Later issues add theirs here. */
-const suites: Suite[] = [coreSuite, botSuite];
+const suites: Suite[] = [coreSuite, botSuite, approvalsSuite, outboxSuite];
 
 const started = performance.now();
 const log = (line: string) => console.log(line);

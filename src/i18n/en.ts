@@ -92,6 +92,7 @@ export const en = {
   'approval.comment_required': 'is required: say what should change, or why',
   'approval.not_pending': 'This request is not pending any more ({status}).',
   'approval.not_returned': 'Only a returned request can be resubmitted or voided (this one is {status}).',
+  'approval.already_cancelled': 'This request ended at {at}: the requester has left.',
   'approval.reassign_admin_only': 'Only an admin can reassign an approval step.',
   'approval.requester_cannot_approve': '{name} made this request and cannot approve it.',
   'approval.rep_cannot_approve': '{name} is a rep: approvers are supervisors, managers or admins.',

@@ -94,6 +94,7 @@ export const zhCN: Record<MessageKey, string> = {
   'approval.comment_required': '必填：请说明需要修改什么或原因',
   'approval.not_pending': '该申请已不在审批中（{status}）。',
   'approval.not_returned': '只有被退回的申请才能重新提交或作废（当前为{status}）。',
+  'approval.already_cancelled': '该申请已于{at}终止：申请人已离职。',
   'approval.reassign_admin_only': '只有管理员可以转交审批步骤。',
   'approval.requester_cannot_approve': '{name}是申请人，不能审批。',
   'approval.rep_cannot_approve': '{name}是销售代表：审批人须为主管、经理或管理员。',

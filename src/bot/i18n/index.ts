@@ -1,9 +1,12 @@
 import type { DomainError, MessageParams } from '../../domain/errors.ts';
 import { describeIssue, fill, t as domainText, type Locale, type Reader } from '../../i18n/index.ts';
+import { approvals } from './approvals.ts';
 import { claim } from './claim.ts';
 import { common } from './common.ts';
 import { home } from './home.ts';
+import { notices } from './notices.ts';
 import { opp } from './opp.ts';
+import { requests } from './requests.ts';
 import { store } from './store.ts';
 import { visit } from './visit.ts';
 
@@ -14,7 +17,7 @@ export interface Bundle {
   en: Record<string, string>;
   'zh-CN': Record<string, string>;
 }
-export const bundles: Record<string, Bundle> = { common, visit, claim, store, opp, home };
+export const bundles: Record<string, Bundle> = { common, visit, claim, store, opp, home, requests, approvals, notices };
 
 const merged: Record<Locale, Record<string, string>> = { en: {}, 'zh-CN': {} };
 for (const b of Object.values(bundles)) {

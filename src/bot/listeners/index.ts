@@ -18,6 +18,10 @@ import { registerClaimActions } from './actions/claim.ts';
 import { registerStoreCardActions } from './actions/store-card.ts';
 import { registerStoreForms } from './views/store-forms.ts';
 import { registerCreateStore } from './views/create-store.ts';
+import { registerRequestActions } from './actions/requests.ts';
+import { registerRequestForms } from './views/requests.ts';
+import { registerApprovalActions } from './actions/approvals.ts';
+import { registerApprovalCommentView } from './views/approval-comment.ts';
 
 /** Every listener of the app, by surface; each module binds its Slack ids (src/bot/ids.ts). */
 export function registerListeners(app: SlackApp, deps: BotDeps): void {
@@ -39,4 +43,8 @@ export function registerListeners(app: SlackApp, deps: BotDeps): void {
   registerStoreCardActions(app, deps);
   registerStoreForms(app, deps);
   registerCreateStore(app, deps);
+  registerRequestActions(app, deps);
+  registerRequestForms(app, deps);
+  registerApprovalActions(app, deps);
+  registerApprovalCommentView(app, deps);
 }

@@ -103,7 +103,7 @@ type LoadedStep = Awaited<ReturnType<typeof loadStep>>;
 
 /** Why a step can no longer be acted on: who ended it, how and when. */
 function closedStepError(step: LoadedStep): ConflictError {
-  if (step.status === 'withdrawn') return new ConflictError('approval.already_withdrawn', { at: step.decidedAt });
+  if (step.status === 'withdrawn' || step.status === 'cancelled') return new ConflictError(`approval.already_${step.status}`, { at: step.decidedAt });
   return new ConflictError(`approval.already_${step.status}`, { by: step.decidedBy?.name ?? '', at: step.decidedAt });
 }
 
@@ -201,6 +201,7 @@ export async function decide(deps: Deps, actor: Actor, stepId: number, input: z.
       }
     }
     await refreshCards(tx, request.id, stepId, step.approvers.map((a) => a.personId), 'decided', now);
+    await refreshEarlierLevels(tx, request.id, step.round, stepId, now);
     await tellRequester(tx, request.requesterId, request.id, stepId, event, now);
     await audit(tx, {
       actorId: actor.id,
@@ -213,6 +214,15 @@ export async function decide(deps: Deps, actor: Actor, stepId: number, input: z.
     });
     return { requestId: request.id, stepId, decision: v.decision, status, nextStepId };
   });
+}
+
+/** The cards of the levels below show the whole record too: they are redrawn with each later decision. */
+async function refreshEarlierLevels(tx: Tx, requestId: number, round: number, stepId: number, now: Date): Promise<void> {
+  const earlier = await tx.approvalStep.findMany({
+    where: { requestId, round, id: { lt: stepId } },
+    select: { id: true, approvers: { select: { personId: true } } },
+  });
+  for (const s of earlier) await refreshCards(tx, requestId, s.id, s.approvers.map((a) => a.personId), `after:${stepId}`, now);
 }
 
 async function closeRequest(tx: Tx, requestId: number, status: string, now: Date): Promise<void> {
@@ -348,7 +358,7 @@ export async function handOverApprovals(tx: Tx, leaverId: number, now: Date): Pr
     await closeRequest(tx, r.id, 'voided', now);
     await mirrorReportStatus(tx, subjectOf(r), 'voided');
     if (r.status === 'pending' && r.currentStepId) {
-      await tx.approvalStep.updateMany({ where: { id: r.currentStepId, status: 'pending' }, data: { status: 'withdrawn', decidedAt: now } });
+      await tx.approvalStep.updateMany({ where: { id: r.currentStepId, status: 'pending' }, data: { status: 'cancelled', decidedAt: now } });
       const approvers = await tx.approvalApprover.findMany({ where: { stepId: r.currentStepId }, select: { personId: true } });
       await refreshCards(tx, r.id, r.currentStepId, approvers.map((a) => a.personId), 'decided', now);
     }

@@ -17,7 +17,8 @@ export const decisions = ['approve', 'send_up', 'return', 'reject'] as const;
 export type Decision = (typeof decisions)[number];
 
 /** A step's state: pending, or how it ended. */
-export type StepStatus = 'pending' | 'approved' | 'sent_up' | 'returned' | 'rejected' | 'withdrawn';
+/** cancelled: the requester left the company and its open requests ended with the account. */
+export type StepStatus = 'pending' | 'approved' | 'sent_up' | 'returned' | 'rejected' | 'withdrawn' | 'cancelled';
 export const stepStatusOf: Record<Decision, StepStatus> = { approve: 'approved', send_up: 'sent_up', return: 'returned', reject: 'rejected' };
 
 export const COMMENT_MAX = 500;

@@ -11,6 +11,7 @@ import type { Settings } from '../settings/settings.ts';
 import { idSchema, storeStageSchema } from '../stores/fields.ts';
 import { scopeAndVisibleStore, storeColumns, visibleStore, type Store } from '../stores/stores.ts';
 import { parse } from '../validation.ts';
+import { enqueue } from '../outbox/outbox.ts';
 
 export const visitMethods = ['in_person', 'phone', 'message', 'other'] as const;
 
@@ -116,6 +117,8 @@ export async function logVisit(deps: Deps, actor: Actor, input: LogVisitInput): 
     });
     const claimable =
       after.ownerId === null && after.regionId !== null && scope.poolRegionIds.includes(after.regionId) && actor.role !== 'admin';
+    // The rep's confirmation (with the store card and, for a public store, Claim) follows the visit.
+    await enqueue(tx, { dedupeKey: `visit.logged:${visitId}`, kind: 'visit.logged', recipientId: actor.id, payload: { visitId, claimable } }, now);
     return { visit: { id: visitId, at, method: v.method, cold }, store: after, claimable, followUpId };
   });
 }

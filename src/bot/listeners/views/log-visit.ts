@@ -7,9 +7,7 @@ import { t } from '../../i18n/index.ts';
 import { cut } from '../../blocks/kit.ts';
 import { once, submissionKey } from '../../once.ts';
 import { failureText, modalErrors } from '../../reply.ts';
-import { visitConfirmation } from '../../views/visit-confirmation.ts';
 import { readVisitForm, visitIds, visitInputBlocks, type StateValues, type WhenInput } from '../../views/visit-modal.ts';
-import { getStore } from '../../../domain/stores/stores.ts';
 import { logVisit, type LogVisitInput } from '../../../domain/visits/visits.ts';
 
 /** What a "when" field showed, for its error message: the typed text, else the picked date and time. */
@@ -28,7 +26,7 @@ export function registerLogVisitSubmission(app: SlackApp, deps: BotDeps): void {
     await ack();
   });
 
-  app.view(ids.views.logVisit, async ({ ack, body, view, context, client }) => {
+  app.view(ids.views.logVisit, async ({ ack, view, context }) => {
     const { actor, reader } = who(context);
     const now = deps.clock.now();
     const form = readVisitForm(view.state.values as StateValues);
@@ -69,22 +67,6 @@ export function registerLogVisitSubmission(app: SlackApp, deps: BotDeps): void {
     if (!outcome.ran) return;
     context.homeStale = true;
 
-    const result = outcome.value;
-    const card = await getStore(deps, actor, result.store.id).catch(() => null);
-    const message = visitConfirmation(reader, {
-      result,
-      summary: form.summary,
-      outcome: form.outcome,
-      stage: form.stage,
-      nextFollowUpAt: next.kind === 'ok' ? next.date : null,
-      card,
-      viewer: { actor, canClaim: result.claimable },
-      now: deps.clock.now(),
-    });
-    try {
-      await client.chat.postMessage({ channel: body.user.id, text: message.text, blocks: message.blocks });
-    } catch (e) {
-      console.error('visit confirmation not sent:', e);
-    }
+    // The confirmation DM (with the store card) was written to the outbox with the visit.
   });
 }
