@@ -1,6 +1,7 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../domain/org/roles.ts';
+import { listApprovals } from '../domain/approvals/queries.ts';
 import { listMyOpportunities } from '../domain/opportunities/opportunities.ts';
 import type { Reader } from '../i18n/index.ts';
 import type { BotDeps } from './deps.ts';
@@ -11,6 +12,8 @@ type SlackHome = Parameters<WebClient['views']['publish']>[0]['view'];
 
 /** How many open opportunities App Home lists. */
 const HOME_OPPORTUNITIES = 5;
+/** How many requests waiting for my decision App Home lists. */
+const HOME_APPROVALS = 5;
 
 /**
  * Publishes a person's App Home: quick buttons, my day, my open opportunities. `slackId` saves a
@@ -19,8 +22,12 @@ const HOME_OPPORTUNITIES = 5;
 export async function publishHome(client: WebClient, deps: BotDeps, actor: Actor, reader: Reader, slackId?: string): Promise<void> {
   const userId = slackId ?? (await deps.db.person.findUnique({ where: { id: actor.id }, select: { slackId: true } }))?.slackId;
   if (!userId) return;
-  const [day, opportunities] = await Promise.all([loadMyDay(deps, actor), listMyOpportunities(deps, actor, { open: true, take: HOME_OPPORTUNITIES })]);
-  const view = homeView(reader, { name: actor.name, day, opportunities });
+  const [day, opportunities, approvals] = await Promise.all([
+    loadMyDay(deps, actor),
+    listMyOpportunities(deps, actor, { open: true, take: HOME_OPPORTUNITIES }),
+    actor.role === 'rep' ? null : listApprovals(deps, actor, { box: 'todo', take: HOME_APPROVALS }),
+  ]);
+  const view = homeView(reader, { name: actor.name, day, opportunities, ...(approvals ? { approvals } : {}) });
   await client.views.publish({ user_id: userId, view: view as unknown as SlackHome });
 }
 

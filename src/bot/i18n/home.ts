@@ -69,6 +69,9 @@ export const home = {
     'home.btn.new_opportunity': 'New opportunity',
     'home.btn.refresh': 'Refresh',
     'home.opportunities': '*My open opportunities* ({count})',
+    'home.approvals': '*Waiting for your approval* ({count})',
+    'home.approval_line': '• {flow} · *{store}*{amount} · from {requester}',
+    'home.approvals_hint': 'Decide on the cards in your DMs with Seaboard, or list them with `/crm approvals`.',
     'home.opportunity_line': '• *{name}* · {store} · {amount} · {stage} · close {close}',
   },
   'zh-CN': {
@@ -135,6 +138,9 @@ export const home = {
     'home.btn.new_opportunity': '新建商机',
     'home.btn.refresh': '刷新',
     'home.opportunities': '*我的进行中商机*（{count}）',
+    'home.approvals': '*待我审批*（{count}）',
+    'home.approval_line': '• {flow} · *{store}*{amount} · 申请人 {requester}',
+    'home.approvals_hint': '请在与 Seaboard 的私信中的审批卡片上处理，或用 `/crm approvals` 查看列表。',
     'home.opportunity_line': '• *{name}* · {store} · {amount} · {stage} · 预计 {close} 成交',
   },
 } satisfies Bundle;

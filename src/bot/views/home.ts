@@ -18,10 +18,34 @@ export interface HomeOpportunity {
   store: { name: string };
 }
 
+/** A request waiting for my decision. */
+export interface HomeApproval {
+  flow: string;
+  store: { name: string };
+  amount: number | null;
+  requester: { name: string };
+}
+
 export interface HomeData {
   name: string;
   day: MyDay;
   opportunities: { items: HomeOpportunity[]; total: number };
+  /** Waiting for my decision (approvers only have any). */
+  approvals?: { items: HomeApproval[]; total: number };
+}
+
+/** What waits for my decision, first: an approver opens Home to find it. */
+function approvalBlocks(reader: Reader, approvals: HomeData['approvals']): Block[] {
+  if (!approvals || approvals.total === 0) return [];
+  const lines = approvals.items.map((a) =>
+    t(reader, 'home.approval_line', {
+      flow: t(reader, `appr.flow.${a.flow}`),
+      store: esc(cut(a.store.name, 80)),
+      amount: a.amount === null ? '' : ` · ${formatAmount(a.amount)}`,
+      requester: esc(cut(a.requester.name, 60)),
+    }),
+  );
+  return [linesSection(reader, [t(reader, 'home.approvals', { count: approvals.total }), ...lines], approvals.total + 1), context([t(reader, 'home.approvals_hint')]), divider()];
 }
 
 export const HOME_QUICK_BLOCK = 'home_quick';
@@ -68,6 +92,7 @@ export function homeView(reader: Reader, data: HomeData): { type: 'home'; blocks
           },
         ]
       : [];
-  const middle = myDaySections(reader, day, { maxBlocks: limits.viewBlocks - top.length - bottom.length });
-  return { type: 'home', blocks: capBlocks([...top, ...middle, ...bottom], limits.viewBlocks, (n) => t(reader, 'today.more', { count: n })) };
+  const waiting = approvalBlocks(reader, data.approvals);
+  const middle = myDaySections(reader, day, { maxBlocks: limits.viewBlocks - top.length - waiting.length - bottom.length });
+  return { type: 'home', blocks: capBlocks([...top, ...waiting, ...middle, ...bottom], limits.viewBlocks, (n) => t(reader, 'today.more', { count: n })) };
 }

@@ -148,6 +148,19 @@ describe('App Home', () => {
     }
   });
 
+  it('lists what waits for my approval first, in my language', () => {
+    const approvals = { total: 7, items: [{ flow: 'sign', store: { name: 'Sunny Cafe' }, amount: 1_234_567, requester: { name: 'Li Lei' } }, { flow: 'transfer', store: { name: '老王面馆' }, amount: null, requester: { name: 'Sam' } }] };
+    const v = homeView(en, { name: 'Han', day: day(150, 50, { ending: 30, name: longName }), opportunities, approvals });
+    checkBlocks(v.blocks, 100);
+    const text = texts(v.blocks);
+    expect(text).toContain('*Waiting for your approval* (7)');
+    expect(text).toContain('• Sign (won) · *Sunny Cafe* · 12,345.67 · from Li Lei');
+    expect(text).toContain('• Store transfer · *老王面馆* · from Sam');
+    expect(text).toContain('…and 5 more');
+    expect(text.indexOf('Waiting for your approval')).toBeLessThan(text.indexOf('Overdue'));
+    expect(texts(homeView(zh, { name: 'Han', day: day(0, 0), opportunities, approvals }).blocks)).toContain('*待我审批*（7）');
+  });
+
   it('is short on a quiet day', () => {
     const v = homeView(en, { name: 'Sam', day: day(0, 0), opportunities: { total: 0, items: [] } });
     checkBlocks(v.blocks, 100);
