@@ -7,6 +7,7 @@ import { assertActive, scopeFor } from '../org/scope.ts';
 import {
   amountSchema,
   closeDateIssues,
+  closeDay,
   closeDateSchema,
   COMPETITORS_MAX,
   invalid,
@@ -16,7 +17,7 @@ import {
 } from '../opportunities/opportunities.ts';
 import { visibleStore } from '../stores/stores.ts';
 import { idSchema } from '../stores/fields.ts';
-import { formatDate, startOfDay, zonedTimeToUtc } from '../time/zone.ts';
+import { formatDate, startOfDay } from '../time/zone.ts';
 import { issuesFromZod, parse } from '../validation.ts';
 import { openRequest, reopenReturned } from './engine.ts';
 import { COMMENT_MAX, contractNoSchema, extendRequestSchema, terminateRequestSchema, transferRequestSchema, type Flow } from './flows.ts';
@@ -55,14 +56,6 @@ function tzOf(actor: Actor, settingsTz: string): string {
   return actor.timezone ?? settingsTz;
 }
 
-/** A calendar day (or instant) as the start of that local day; null when it names no real day. */
-function dayOf(value: Date | string, tz: string): Date | null {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : startOfDay(value, tz);
-  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
-  const at = zonedTimeToUtc({ year, month, day }, tz);
-  return formatDate(at, tz) === value ? at : null;
-}
-
 /** The requester's own, open opportunity. A lead sees its team's but does not close them for its reps. */
 async function ownOpenOpportunity(tx: Tx, actor: Actor, id: number) {
   const o = await tx.opportunity.findUnique({ where: { id } });
@@ -91,7 +84,7 @@ async function checkSign(tx: Tx, actor: Actor, tz: string, now: Date, opportunit
   const { value, issues } = schemaIssues(signRequestSchema, input);
   const raw = (input ?? {}) as Record<string, unknown>;
   const dateOk = closeDateSchema.safeParse(raw.wonAt);
-  const day = dateOk.success ? dayOf(dateOk.data, tz) : null;
+  const day = dateOk.success ? closeDay(dateOk.data, tz) : null;
   if (dateOk.success && !day) issues.push({ path: 'wonAt', key: 'validation.expected_date' });
   if (day && day > startOfDay(now, tz)) issues.push({ path: 'wonAt', key: 'approval.won_in_future', params: { today: formatDate(now, tz) } });
   if (issues.length || !value || !day) throw invalid(issues.length ? issues : [{ path: 'wonAt', key: 'validation.expected_date' }]);

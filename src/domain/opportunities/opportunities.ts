@@ -90,7 +90,7 @@ const oppSelect = {
 } as const;
 
 /** The start of the local day a close date names, or null when it names no real day. */
-function closeDay(value: Date | string, tz: string): Date | null {
+export function closeDay(value: Date | string, tz: string): Date | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : startOfDay(value, tz);
   const [year, month, day] = value.split('-').map(Number) as [number, number, number];
   const at = zonedTimeToUtc({ year, month, day }, tz);
