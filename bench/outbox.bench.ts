@@ -130,7 +130,7 @@ async function seed(database: Database): Promise<Map<number, string>> {
       }),
     );
   }
-  return new Map(people.map((p) => [p.id, p.slackId]));
+  return new Map(people.map((p) => [p.id, p.slackId ?? ""]));
 }
 
 interface Verdict {

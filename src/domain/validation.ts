@@ -42,6 +42,8 @@ export function issuesFromZod(error: z.ZodError, prefix: readonly PropertyKey[] 
     } else if (i.code === 'unrecognized_keys') {
       key = 'validation.unknown_keys';
       params.keys = i.keys.join(', ');
+    } else if (/^[a-z]+(\.[a-z_]+)+$/.test(i.message)) {
+      key = i.message; // a schema's own message key (`.regex(re, 'validation.time_hhmm')`)
     }
     return { path: formatPath([...prefix, ...i.path]), key, params };
   });

@@ -16,6 +16,9 @@ export const en = {
   'validation.expected_object': 'must be a map of keys and values',
   'validation.one_of': 'must be one of: {values}',
   'validation.unknown_keys': 'unknown keys: {keys}',
+  'validation.time_hhmm': 'must be a time as HH:MM, e.g. 08:30',
+  'validation.duplicates': 'has the same value twice',
+  'settings.tile_url': 'must be empty or an http(s) tile address with the z, x and y placeholders in braces',
 
   'person.not_found': 'No such person.',
   'person.inactive': 'Your account is deactivated. Ask an admin to reactivate it.',

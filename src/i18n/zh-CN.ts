@@ -18,6 +18,9 @@ export const zhCN: Record<MessageKey, string> = {
   'validation.expected_object': '应为键值映射',
   'validation.one_of': '只能是：{values}',
   'validation.unknown_keys': '未知字段：{keys}',
+  'validation.time_hhmm': '须为 HH:MM 格式的时间，例如 08:30',
+  'validation.duplicates': '有重复的值',
+  'settings.tile_url': '须为空，或包含 z、x、y 花括号占位符的 http(s) 瓦片地址',
 
   'person.not_found': '找不到此人员。',
   'person.inactive': '您的账号已停用，请联系管理员。',

@@ -40,7 +40,7 @@ export async function slackWorld(opts: { world?: World } = {}) {
   });
   const running: Running = await start(config, { database: w.database, clock: w.clock });
   const people = await w.db.person.findMany();
-  for (const p of people) standin.addUser({ id: p.slackId, name: p.name, locale: p.locale === 'zh-CN' ? 'zh-CN' : 'en-US' });
+  for (const p of people) if (p.slackId) standin.addUser({ id: p.slackId, name: p.name, locale: p.locale === 'zh-CN' ? 'zh-CN' : 'en-US' });
 
   let n = 0;
   const next = () => ++n;

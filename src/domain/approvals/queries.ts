@@ -15,7 +15,8 @@ import { loadSettings } from '../settings/settings.ts';
 export interface PersonRef {
   id: number;
   name: string;
-  slackId: string;
+  /** null: a console-only person */
+  slackId: string | null;
 }
 
 export interface StepRecord {

@@ -88,7 +88,7 @@ async function loadKnown(db: Db | Tx): Promise<Known> {
   ]);
   return {
     units: new Set(units.map((u) => u.key)),
-    people: new Map(people.map((p) => [p.slackId, p.role])),
+    people: new Map(people.flatMap((p) => (p.slackId ? [[p.slackId, p.role] as const] : []))),
     regions: new Map(regions.map((r) => [r.key, parseRing(JSON.parse(r.polygon))])),
   };
 }

@@ -3,6 +3,8 @@ import type { Db, Tx } from '../../db/client.ts';
 
 // The rules of the pools and grades, editable by admins. Stored one row per key; every key has a
 // default so that an empty database behaves as PRODUCT.md describes.
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'validation.time_hhmm');
+
 export const settingsSchema = z.object({
   timezone: z.string().min(1).default('Asia/Shanghai'),
   poolCap: z.number().int().min(0).max(100_000).default(100),
@@ -28,6 +30,28 @@ export const settingsSchema = z.object({
     })
     .strict()
     .default({ report: 5_000_000, sign: 5_000_000, terminate: 5_000_000 }),
+  /** Local times (in `timezone`) of the scheduled jobs. */
+  reminderTimes: z
+    .object({ digest: hhmm, dailyReport: hhmm, sweep: hhmm })
+    .strict()
+    .default({ digest: '08:30', dailyReport: '18:00', sweep: '02:00' }),
+  /** ISO weekdays (1 = Monday … 7 = Sunday) on which digests and nudges go out. */
+  workingDays: z
+    .array(z.number().int().min(1).max(7))
+    .min(1)
+    .max(7)
+    .refine((days) => new Set(days).size === days.length, 'validation.duplicates')
+    .default([1, 2, 3, 4, 5]),
+  /** A pending approval step is reminded after this many hours and escalated to the level above after the second. */
+  approvalReminderHours: z.number().int().min(1).max(720).default(24),
+  approvalEscalateHours: z.number().int().min(1).max(2160).default(72),
+  /** Map tiles for the console's region map, `https://…/{z}/{x}/{y}.png`; empty: a plain background. */
+  tileUrl: z
+    .string()
+    .trim()
+    .max(500)
+    .regex(/^$|^https?:\/\/[^\s]*\{z\}[^\s]*\{x\}[^\s]*\{y\}[^\s]*$/, 'settings.tile_url')
+    .default(''),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
