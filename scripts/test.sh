@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# `npm test`: type check, every test on SQLite, then the domain suite again on PostgreSQL
-# (a throw-away server from scripts/pg.sh, installed from Debian's packages when missing).
+# `npm test`: type check, every test on SQLite (the browser tests in Debian's Chromium, installed by
+# scripts/chromium.sh when missing), then the domain suite again on PostgreSQL (a throw-away server from
+# scripts/pg.sh, installed from Debian's packages when missing). Failed browser tests leave screenshots
+# in test-results/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== type check"
 npx tsc -p .
+
+scripts/chromium.sh >/dev/null
 
 echo "== all tests on SQLite"
 npx vitest run

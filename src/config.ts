@@ -17,6 +17,8 @@ const envSchema = z.object({
   SLACK_API_URL: z.url().optional(),
   /** The outbox's least time between two messages to one channel (Slack allows about one a second). */
   OUTBOX_PACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Behind a TLS-terminating proxy: Express's "trust proxy" value (e.g. `1` or `loopback`), so that console cookies are marked Secure. */
+  TRUST_PROXY: z.string().optional(),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { version } from './version.ts';
+import type { ConsoleDeps } from './web/console/kit.ts';
 import { createWebApp } from './web/server.ts';
 
 export interface Running {
@@ -30,8 +31,10 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Ru
     database = await openDatabase(config.DATABASE_URL);
   }
   const deps = { db: database.db, clock: opts.clock ?? systemClock };
-  const web = createWebApp({ database, slackMode: () => bot?.mode ?? 'off' });
+  const cd: ConsoleDeps = { deps, config, slack: null };
+  const web = createWebApp({ database, slackMode: () => bot?.mode ?? 'off', console: cd });
   const bot = createBot(config, deps, web);
+  cd.slack = bot?.app.client ?? null;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = web.listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);
@@ -66,6 +69,7 @@ if (isMain) {
     const running = await start(config);
     console.log(`Seaboard ${version} on ${running.url} (database: ${running.database.provider})`);
     console.log(describeSlack(running.bot));
+    console.log(`Console: ${running.url}/console (first admin: npm run crm -- admin create EMAIL)`);
     const shutdown = () => void running.stop().then(() => process.exit(0));
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);

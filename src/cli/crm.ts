@@ -4,6 +4,7 @@ import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { systemClock } from '../domain/clock.ts';
+import { createFirstAdmin, resetConsolePassword } from '../domain/console/accounts.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { importOrg, type ImportReport } from '../domain/imports/org-import.ts';
 import { sweepAutoReturn } from '../domain/pools/sweep.ts';
@@ -13,7 +14,11 @@ import { describeError } from '../i18n/index.ts';
 const usage = `usage: npm run crm -- <command>
   import FILE [--dry-run]   apply an org file (YAML or JSON): settings, units, people, regions, stores
   sweep [--now ISO-TIME]    return stores whose protection ended; warn owners of those ending soon
-  regrade                   recompute every store's A–D grade`;
+  regrade                   recompute every store's A–D grade
+  admin create EMAIL [--name NAME]
+                            a console account for the person with that email (an admin or a manager),
+                            or a new console-only admin; prints a one-time password
+  admin reset EMAIL         a new one-time password for a console account; its sessions end`;
 
 const reader = { locale: 'en' as const, timezone: process.env.TZ ?? 'UTC' };
 
@@ -69,6 +74,16 @@ async function main(argv: string[]): Promise<number> {
       case 'regrade': {
         const r = await regradeAll(database.db, systemClock.now());
         console.log(`${r.changed} store grade(s) changed`);
+        return 0;
+      }
+      case 'admin': {
+        const [sub, email] = rest;
+        if ((sub !== 'create' && sub !== 'reset') || !email || email.startsWith('--')) throw new UsageError('admin needs create or reset and an EMAIL');
+        const i = rest.indexOf('--name');
+        const issued = sub === 'create' ? await createFirstAdmin(deps, { email, name: i >= 0 ? rest[i + 1] : undefined }) : await resetConsolePassword(deps, null, email);
+        console.log(`Console account ${issued.email} ${sub === 'create' ? 'created' : 'reset'}.`);
+        console.log(`One-time password: ${issued.password}`);
+        console.log('Sign in at /console with it; you will be asked to choose your own password.');
         return 0;
       }
       default:

@@ -1,16 +1,28 @@
 import express, { type Express } from 'express';
 import type { Database } from '../db/client.ts';
 import { version } from '../version.ts';
+import { apiRouter } from './api/index.ts';
+import { consoleRouter } from './console/index.ts';
+import type { ConsoleDeps } from './console/kit.ts';
 
 export interface WebDeps {
   database: Database;
   /** How the Slack endpoint runs, for the health check. */
   slackMode?: () => 'http' | 'socket' | 'off';
+  /** The console and the API; left out, the server has only the health check (and the bot's endpoint). */
+  console?: ConsoleDeps;
 }
 
-export function createWebApp({ database, slackMode = () => 'off' }: WebDeps): Express {
+export function createWebApp({ database, slackMode = () => 'off', console: cd }: WebDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  const trust = cd?.config.TRUST_PROXY;
+  // A number is a count of proxies; anything else is Express's list of addresses or names.
+  if (trust) app.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust);
+  app.use((_req, res, next) => {
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'same-origin' });
+    next();
+  });
 
   // For load balancers and humans: 200 while the database answers, 503 when it does not.
   app.get('/healthz', async (_req, res) => {
@@ -23,5 +35,10 @@ export function createWebApp({ database, slackMode = () => 'off' }: WebDeps): Ex
     }
   });
 
+  if (cd) {
+    app.get('/', (_req, res) => res.redirect(302, '/console'));
+    app.use('/console', consoleRouter(cd));
+    app.use('/api', apiRouter(cd));
+  }
   return app;
 }

@@ -1,0 +1,189 @@
+// The toolkit of the console's route modules: the session of the request, text, pages, forms, errors.
+import type { WebClient } from '@slack/web-api';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import type { Config } from '../../config.ts';
+import { ForbiddenError, isDomainError, type DomainError, type MessageParams } from '../../domain/errors.ts';
+import type { Deps } from '../../domain/deps.ts';
+import type { Actor } from '../../domain/org/roles.ts';
+import { describeIssue, type Reader } from '../../i18n/index.ts';
+import { html, type Html } from '../html.ts';
+import { t } from '../i18n/index.ts';
+import { layout, type Flash } from './layout.ts';
+
+export interface ConsoleDeps {
+  deps: Deps;
+  config: Config;
+  /** A Web API client when SLACK_BOT_TOKEN is set (people from `users.list`). */
+  slack: WebClient | null;
+}
+
+export interface Session {
+  /** The stored session's id (a hash of the cookie's token). */
+  id: string;
+  account: { id: number; email: string; mustChangePassword: boolean };
+  actor: Actor;
+  reader: Reader;
+  csrfToken: string;
+}
+
+/** Registers a console area's routes on a router mounted at /console, behind sign-in and the CSRF check. */
+export type RouteModule = (router: Router, cd: ConsoleDeps) => void;
+
+const SESSION = Symbol('console session');
+const FLASH = Symbol('console flash');
+type ConsoleRequest = Request & { [SESSION]?: Session; [FLASH]?: Flash | null };
+
+export function setSession(req: Request, s: Session): void {
+  (req as ConsoleRequest)[SESSION] = s;
+}
+
+export function session(req: Request): Session {
+  const s = (req as ConsoleRequest)[SESSION];
+  if (!s) throw new Error('console route reached without a session');
+  return s;
+}
+
+export const maybeSession = (req: Request): Session | null => (req as ConsoleRequest)[SESSION] ?? null;
+
+const anonymous: Reader = { locale: 'en', timezone: 'UTC' };
+export const readerOf = (req: Request): Reader => maybeSession(req)?.reader ?? { ...anonymous, locale: /^zh/i.test(req.get('accept-language') ?? '') ? 'zh-CN' : 'en' };
+
+export function tr(req: Request, key: string, params: MessageParams = {}): string {
+  return t(readerOf(req), key, params);
+}
+
+export function requireAdmin(req: Request): void {
+  if (session(req).actor.role !== 'admin') throw new ForbiddenError('console.admin_only');
+}
+
+// A flash message survives one redirect in a short cookie; it is escaped like any text when shown.
+const FLASH_COOKIE = 'sb_flash';
+
+export function redirectWith(res: Response, url: string, message: string, kind: 'ok' | 'error' = 'ok'): void {
+  const value = Buffer.from(JSON.stringify({ kind, message: message.slice(0, 500) })).toString('base64url');
+  res.cookie(FLASH_COOKIE, value, { httpOnly: true, sameSite: 'lax', path: '/console', secure: res.req.secure });
+  res.redirect(303, url);
+}
+
+function takeFlash(req: Request, res: Response): Flash | null {
+  const r = req as ConsoleRequest;
+  if (r[FLASH] !== undefined) return r[FLASH];
+  const raw = cookieOf(req, FLASH_COOKIE);
+  let flash: Flash | null = null;
+  if (raw) {
+    res.clearCookie(FLASH_COOKIE, { path: '/console' });
+    try {
+      const v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<Flash>;
+      if (typeof v.message === 'string') flash = { kind: v.kind === 'error' ? 'error' : 'ok', message: v.message };
+    } catch {
+      flash = null;
+    }
+  }
+  r[FLASH] = flash;
+  return flash;
+}
+
+export function cookieOf(req: Request, name: string): string | null {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return null;
+}
+
+export interface Page {
+  title: string;
+  body: Html;
+  status?: number;
+  /** A page's own `<script src>` and `<link>` tags. */
+  head?: Html;
+}
+
+export function render(req: Request, res: Response, page: Page): void {
+  const s = maybeSession(req);
+  const document = layout({
+    reader: readerOf(req),
+    title: page.title,
+    body: page.body,
+    head: page.head,
+    flash: takeFlash(req, res),
+    user: s ? { name: s.actor.name, role: s.actor.role, csrfToken: s.csrfToken } : null,
+    current: req.originalUrl,
+  });
+  res.status(page.status ?? 200).type('html').set('Cache-Control', 'no-store').send(document.value);
+}
+
+export function csrfField(req: Request): Html {
+  return html`<input type="hidden" name="_csrf" value="${session(req).csrfToken}">`;
+}
+
+const statusOf: Record<DomainError['code'], number> = { forbidden: 403, not_found: 404, conflict: 409, limit_reached: 409, invalid: 422 };
+
+export function renderError(req: Request, res: Response, e: unknown): void {
+  if (isDomainError(e)) {
+    const reader = readerOf(req);
+    const lines = e.issues.map((i) => describeIssue(reader, i));
+    render(req, res, {
+      title: tr(req, 'console.error.title'),
+      status: statusOf[e.code],
+      body: html`<h1>${tr(req, 'console.error.title')}</h1>
+        <p class="error" role="alert">${tr(req, e.key, e.params)}</p>
+        ${lines.length ? html`<ul class="error">${lines.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
+        <p><a href="javascript:history.back()">${tr(req, 'console.error.back')}</a></p>`,
+    });
+    return;
+  }
+  console.error(`console ${req.method} ${req.originalUrl}:`, e);
+  if (res.headersSent) return;
+  render(req, res, { title: tr(req, 'console.error.title'), status: 500, body: html`<h1>${tr(req, 'console.error.title')}</h1><p class="error">${tr(req, 'console.error.server')}</p>` });
+}
+
+/** A route's body; a domain error becomes its page with the right status, anything else a logged 500. */
+export function handler(fn: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return async (req, res) => {
+    try {
+      await fn(req, res);
+    } catch (e) {
+      renderError(req, res, e);
+    }
+  };
+}
+
+/** A domain error for a form: the sentence on top, and each issue's text by its field's name. */
+export function formErrors(req: Request, e: DomainError): { summary: string; fields: Record<string, string> } {
+  const fields: Record<string, string> = {};
+  for (const i of e.issues) fields[i.path] ??= tr(req, i.key, i.params);
+  const summary = e.issues.length ? tr(req, 'console.form.fix') : tr(req, e.key, e.params);
+  return { summary, fields };
+}
+
+export interface UploadedFile {
+  name: string;
+  buffer: Buffer;
+}
+
+export function uploadedFile(req: Request): UploadedFile | null {
+  const file = (req as Request & { file?: { originalname: string; buffer: Buffer } }).file;
+  return file ? { name: file.originalname, buffer: file.buffer } : null;
+}
+
+/** `?page=` as a page number from 1. */
+export function pageParam(req: Request): number {
+  const n = Number(req.query.page);
+  return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
+}
+
+/** Previous / next links keeping the other query parameters. */
+export function pager(req: Request, o: { page: number; pageSize: number; total: number }): Html {
+  const pages = Math.max(1, Math.ceil(o.total / o.pageSize));
+  const link = (page: number) => {
+    const q = new URLSearchParams(req.query as Record<string, string>);
+    q.set('page', String(page));
+    return `${req.baseUrl}${req.path}?${q.toString()}`;
+  };
+  return html`<nav class="pager">
+    ${o.page > 1 ? html`<a href="${link(o.page - 1)}" rel="prev">${tr(req, 'console.pager.prev')}</a>` : ''}
+    <span>${tr(req, 'console.pager', { page: o.page, pages, total: o.total })}</span>
+    ${o.page < pages ? html`<a href="${link(o.page + 1)}" rel="next">${tr(req, 'console.pager.next')}</a>` : ''}
+  </nav>`;
+}
