@@ -8,7 +8,7 @@ import { start } from '../src/main.ts';
 import { SlackStandin } from '../src/slack-standin/standin.ts';
 import { typedPrefix } from './core.bench.ts';
 import { summarize, type Suite, type SuiteContext, type Timing } from './harness.ts';
-import { rng } from './random.ts';
+import { rng } from '../src/demo/random.ts';
 
 const SUITE = 'bot';
 const SECRET = 'bench-signing-secret';

@@ -17,7 +17,7 @@ import { logVisit } from '../src/domain/visits/visits.ts';
 import type { DatasetInfo } from './dataset.ts';
 import { spawnServer, type ServerProcess } from './server.ts';
 import { summarize, timeEach, type Result, type Suite, type SuiteContext } from './harness.ts';
-import { rng, type Rng } from './random.ts';
+import { rng, type Rng } from '../src/demo/random.ts';
 
 const SUITE = 'core';
 /** Measured runs per operation (after WARMUP unmeasured ones), each with another store or person. */

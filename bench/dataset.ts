@@ -35,7 +35,7 @@ import {
   visitOutcomes,
   visitSummaries,
 } from './names.ts';
-import { cumulative, rng, type Rng } from './random.ts';
+import { cumulative, rng, type Rng } from '../src/demo/random.ts';
 
 /** Bump when the generator's output changes; a cached file with another version is regenerated. */
 export const GENERATOR_VERSION = 1;

@@ -1,6 +1,6 @@
 // Word lists for plausible people, stores, addresses and visit notes (Chinese and English mixed,
 // as a company in the Yangtze delta with some English-speaking staff and shops would have).
-import type { Rng } from './random.ts';
+import type { Rng } from '../src/demo/random.ts';
 
 export const surnames = [
   '王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '罗',

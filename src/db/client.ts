@@ -47,10 +47,17 @@ export async function openDatabase(url: string): Promise<Database> {
  * One transaction for a state change and everything that goes with it (history, audit, outbox).
  * Waits patiently for the lock: a burst of claims queues behind each other instead of failing.
  */
-export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.$transaction(fn, { maxWait: 20_000, timeout: 30_000 });
+export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, opts: { timeoutMs?: number } = {}): Promise<T> {
+  return db.$transaction(fn, { maxWait: 20_000, timeout: opts.timeoutMs ?? 30_000 });
 }
 
 /** A unique constraint refused the write (Prisma's P2002), e.g. two requests creating the same key at once. */
-export const isUniqueViolation = (e: unknown): boolean =>
-  typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'P2002';
+export function isUniqueViolation(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const { code, meta, message } = e as { code?: unknown; meta?: { code?: unknown }; message?: unknown };
+  if (code === 'P2002') return true;
+  // A raw statement's failure (P2010) carries the database's own code: PostgreSQL's 23505, SQLite's
+  // SQLITE_CONSTRAINT_UNIQUE (2067, or its text).
+  if (code !== 'P2010') return false;
+  return meta?.code === '23505' || meta?.code === '2067' || (typeof message === 'string' && /23505|UNIQUE constraint failed/.test(message));
+}

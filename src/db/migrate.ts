@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../paths.ts';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { providerOf, sqlitePath, type Provider } from './client.ts';
@@ -9,7 +9,7 @@ import { providerOf, sqlitePath, type Provider } from './client.ts';
 // migration and provider. They are applied here rather than by the Prisma CLI, which would need a
 // native engine on PostgreSQL: a table of applied names, one transaction per file, a lock so that two
 // processes starting at once do not both apply the same file.
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations');
+const root = fromRoot('prisma/migrations');
 
 interface Migration {
   name: string;

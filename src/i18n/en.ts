@@ -220,7 +220,7 @@ export const en = {
   'order.amount_format': '"{value}" is not an amount in yuan with at most 2 decimals, e.g. 128.50',
   'order.amount_too_big': 'must be at most {max} yuan',
   'order.time_format': '"{value}" is not a date and time such as 2026-11-22 14:05 ({timezone})',
-  'order.import_needs_admin': 'Only an admin can import orders.',
+  'order.needs_admin': 'Only an admin can see and import orders.',
   'order.import_mapping': 'Choose a column for each field ({count} missing or wrong).',
   'order.import_column_required': 'choose a column',
   'order.import_column_unknown': 'the file has no column "{name}"',
@@ -233,6 +233,8 @@ export const en = {
   'settings.grade_b_below_a': 'must be at least the grade A days ({a})',
   'settings.protection_over_max': 'must be at most the maximum hold ({max} days)',
   'settings.escalate_before_reminder': 'must be more than the reminder hours ({hours})',
+  'audit.needs_lead': 'Only admins and managers can read the audit log.',
+  'api.iso_datetime': 'must be an ISO 8601 date and time with an offset, e.g. 2026-11-22T14:05:00+08:00',
 } as const;
 
 export type MessageKey = keyof typeof en;

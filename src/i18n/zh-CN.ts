@@ -222,7 +222,7 @@ export const zhCN: Record<MessageKey, string> = {
   'order.amount_format': '"{value}" 不是以元为单位、最多两位小数的金额，例如 128.50',
   'order.amount_too_big': '不能超过 {max} 元',
   'order.time_format': '"{value}" 不是日期时间，例如 2026-11-22 14:05（{timezone}）',
-  'order.import_needs_admin': '只有管理员可以导入订单。',
+  'order.needs_admin': '只有管理员可以查看和导入订单。',
   'order.import_mapping': '请为每个字段选择一列（{count} 处缺失或有误）。',
   'order.import_column_required': '请选择一列',
   'order.import_column_unknown': '文件中没有 "{name}" 这一列',
@@ -235,4 +235,6 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.grade_b_below_a': '不能小于 A 级天数（{a}）',
   'settings.protection_over_max': '不能超过最长持有天数（{max} 天）',
   'settings.escalate_before_reminder': '必须大于提醒小时数（{hours}）',
+  'audit.needs_lead': '只有管理员和经理可以查看操作日志。',
+  'api.iso_datetime': '必须是带时区偏移的 ISO 8601 日期时间，例如 2026-11-22T14:05:00+08:00',
 };

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import express, { type Request, type Response, type Router } from 'express';
+import multer from 'multer';
 
 // A local stand-in for the parts of Slack's Web API the app calls, behind SLACK_API_URL. It keeps
 // what Slack would show (messages per channel, ephemeral messages, open views, each person's Home)
@@ -24,6 +26,29 @@ export interface StoredMessage {
   threadTs?: string;
   /** Slack message metadata (`{ event_type, event_payload }`), as given to chat.postMessage. */
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: StoredFile[];
+}
+
+/** A file uploaded through files.getUploadURLExternal → the upload URL → files.completeUploadExternal. */
+export interface StoredFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  size: number;
+  altText?: string;
+  /** The bytes posted to the upload URL; null until then. */
+  content: Buffer | null;
+  completed: boolean;
+}
+
+/** Who a response_url was issued to, and the message its `replace_original` / `delete_original` act on. */
+export interface ResponseTarget {
+  user: string;
+  channel: string;
+  /** The message the click came from (none for a slash command). */
+  source?: { channel: string; ts: string };
 }
 
 export interface StoredView {
@@ -41,6 +66,9 @@ export interface SlackUser {
   name: string;
   locale?: string;
   tz?: string;
+  email?: string;
+  deleted?: boolean;
+  isBot?: boolean;
 }
 
 /**
@@ -107,6 +135,10 @@ function failure(status: 500 | 429 | 503, retryAfter = 1): Answer {
     : { status, body: { ok: false, error: 'internal_error' } };
 }
 
+const mimetypes: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', svg: 'image/svg+xml', webp: 'image/webp', pdf: 'application/pdf', csv: 'text/csv', txt: 'text/plain', json: 'application/json' };
+/** Slack guesses a file's type from its name. */
+export const mimetypeOf = (name: string): string => mimetypes[/\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+
 /** The outbox dedupe key a message carries in its metadata (Seaboard's outbox posts do), or null. */
 export function outboxKeyOf(m: { metadata?: StoredMessage['metadata'] }): string | null {
   const key = m.metadata?.event_type === 'seaboard_outbox' ? m.metadata.event_payload.key : undefined;
@@ -126,6 +158,10 @@ export class SlackStandin {
   private seq = 0;
   private server: Server | null = null;
   private listeners = new Set<() => void>();
+  private responseTargets = new Map<string, ResponseTarget>();
+  readonly files = new Map<string, StoredFile>();
+  /** Counts every change of what users see: a reader polls for a newer version. */
+  version = 0;
   url = '';
 
   addUser(u: SlackUser): void {
@@ -258,7 +294,10 @@ export class SlackStandin {
       case 'views.open': {
         if (!args.trigger_id) return fail('invalid_trigger_id');
         if (!args.view) return fail('invalid_arguments');
-        return ok(this.viewResponse(this.saveView(args.view, this.triggerUser(args.trigger_id), null)));
+        // A person sees one modal stack at a time: a new one replaces whatever was left open.
+        const user = this.triggerUser(args.trigger_id);
+        for (const v of this.views.values()) if (user && v.user === user && !v.closed && v.view.type === 'modal') v.closed = true;
+        return ok(this.viewResponse(this.saveView(args.view, user, null)));
       }
       case 'views.push': {
         const user = this.triggerUser(args.trigger_id);
@@ -286,9 +325,19 @@ export class SlackStandin {
         return ok({ user: { id: u.id, name: u.name, real_name: u.name, tz: u.tz ?? 'Asia/Shanghai', ...(args.include_locale ? { locale: u.locale ?? 'en-US' } : {}) } });
       }
       case 'users.list':
-        return ok({ members: [...this.users.values()].map((u) => ({ id: u.id, name: u.name, real_name: u.name, tz: u.tz, locale: u.locale, deleted: false, is_bot: false })), response_metadata: { next_cursor: '' } });
+        return this.usersList(args);
       case 'conversations.history':
         return this.history(args);
+      case 'files.getUploadURLExternal': {
+        const length = Number(args.length);
+        if (!args.filename || !Number.isSafeInteger(length) || length <= 0) return fail('invalid_arguments');
+        const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
+        const name = String(args.filename);
+        this.files.set(id, { id, name, title: name, mimetype: mimetypeOf(name), size: length, ...(args.alt_text ? { altText: String(args.alt_text) } : {}), content: null, completed: false });
+        return ok({ upload_url: `${this.url}/upload/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args);
       case 'conversations.open': {
         const user = String(args.users ?? '').split(',')[0];
         if (!user) return fail('users_not_found');
@@ -297,6 +346,32 @@ export class SlackStandin {
       default:
         return fail('unknown_method');
     }
+  }
+
+  /**
+   * The workspace's members as Slack lists them: `limit` at a time (Slack's default page is 0 = "as
+   * many as fit", here 100) with an opaque cursor; the locale only with `include_locale`.
+   */
+  private usersList(args: Args): Answer {
+    const all = [...this.users.values()];
+    const limit = Math.min(Math.max(Number(args.limit ?? 0) || 100, 1), 1000);
+    const start = args.cursor ? Number(Buffer.from(String(args.cursor), 'base64').toString().replace(/^user:/, '')) : 0;
+    if (!Number.isInteger(start) || start < 0) return { status: 200, body: { ok: false, error: 'invalid_cursor' } };
+    const page = all.slice(start, start + limit);
+    const more = start + limit < all.length;
+    const withLocale = args.include_locale === true || args.include_locale === 'true';
+    const members = page.map((u) => ({
+      id: u.id,
+      team_id: 'T0SEABOARD',
+      name: u.name.toLowerCase().replace(/\s+/g, '.'),
+      real_name: u.name,
+      deleted: u.deleted ?? false,
+      is_bot: u.isBot ?? false,
+      tz: u.tz ?? 'Asia/Shanghai',
+      ...(withLocale ? { locale: u.locale ?? 'en-US' } : {}),
+      profile: { real_name: u.name, display_name: u.name, ...(u.email ? { email: u.email } : {}) },
+    }));
+    return { status: 200, body: { ok: true, members, response_metadata: { next_cursor: more ? Buffer.from(`user:${start + limit}`).toString('base64') : '' } } };
   }
 
   /**
@@ -330,6 +405,94 @@ export class SlackStandin {
     };
   }
 
+  /**
+   * files.completeUploadExternal: every file must have been uploaded; with a channel, one message shares
+   * them (the initial comment as its text), as Slack does.
+   */
+  private completeUpload(args: Args): Answer {
+    const list: Args[] = Array.isArray(args.files) ? args.files : [];
+    if (!list.length) return { status: 200, body: { ok: false, error: 'invalid_arguments' } };
+    const files: StoredFile[] = [];
+    for (const f of list) {
+      const file = this.files.get(String(f?.id));
+      if (!file || !file.content) return { status: 200, body: { ok: false, error: 'file_not_found' } };
+      files.push(file);
+    }
+    for (const [i, file] of files.entries()) {
+      file.completed = true;
+      if (list[i]?.title) file.title = String(list[i]!.title);
+    }
+    if (args.channel_id) {
+      this.messages.push({
+        channel: this.channelOf(String(args.channel_id)),
+        ts: this.nextTs(),
+        text: args.initial_comment ?? '',
+        ...(args.blocks ? { blocks: args.blocks } : {}),
+        ...(args.thread_ts ? { threadTs: String(args.thread_ts) } : {}),
+        files,
+      });
+    }
+    return { status: 200, body: { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, name: f.name, mimetype: f.mimetype, size: f.content!.length })) } };
+  }
+
+  /** Bytes posted to an upload URL: raw, form-encoded (`body`), or a multipart file. */
+  private receiveUpload(id: string, content: Buffer): boolean {
+    const file = this.files.get(id);
+    if (!file || file.completed) return false;
+    file.content = content;
+    file.size = content.length;
+    return true;
+  }
+
+  // ---- the Slack client's side (the sandbox): what Slack itself shows or does -------------------
+
+  /**
+   * A response_url for a slash command or a click of this user: what the app posts to it becomes an
+   * ephemeral message (or an in-channel one), or replaces / deletes the message clicked.
+   */
+  responseUrl(target: ResponseTarget): string {
+    const id = `r${randomBytes(8).toString('hex')}`;
+    this.responseTargets.set(id, target);
+    return `${this.url}/response/${id}`;
+  }
+
+  private applyResponse(id: string, body: Args): void {
+    const target = this.responseTargets.get(id);
+    if (!target) return;
+    const yes = (v: unknown) => v === true || v === 'true';
+    const at = target.source ? this.messages.findIndex((m) => m.channel === target.source!.channel && m.ts === target.source!.ts && (!m.ephemeral || m.user === target.user)) : -1;
+    if (yes(body.delete_original)) {
+      if (at >= 0) this.messages.splice(at, 1);
+      return;
+    }
+    if (yes(body.replace_original) && at >= 0) {
+      const m = this.messages[at]!;
+      m.text = body.text;
+      m.blocks = body.blocks;
+      return;
+    }
+    const inChannel = body.response_type === 'in_channel';
+    this.messages.push({ channel: target.channel, ts: this.nextTs(), text: body.text, blocks: body.blocks, ...(inChannel ? {} : { user: target.user, ephemeral: true }) });
+  }
+
+  /** What Slack shows for a slash command's ack that has a body: an ephemeral message (or one in the channel). */
+  showAck(target: { user: string; channel: string }, body: Args): void {
+    if (!body.text && !body.blocks) return;
+    const inChannel = body.response_type === 'in_channel';
+    this.messages.push({ channel: this.channelOf(target.channel), ts: this.nextTs(), text: body.text, blocks: body.blocks, ...(inChannel ? {} : { user: target.user, ephemeral: true }) });
+    this.changed();
+  }
+
+  /** The person closed a modal: the view (or, with `all`, its whole stack) is gone. Returns what closed. */
+  closeView(viewId: string, all: boolean): StoredView[] {
+    const v = this.views.get(viewId);
+    if (!v || v.closed) return [];
+    const closing = all ? this.stackOf(v) : [v];
+    for (const x of closing) x.closed = true;
+    this.changed();
+    return closing;
+  }
+
   /** The stack of modals a view belongs to, root first. */
   stackOf(v: StoredView): StoredView[] {
     return [...this.views.values()].filter((x) => x.rootViewId === v.rootViewId && !x.closed);
@@ -340,7 +503,10 @@ export class SlackStandin {
     const v = this.views.get(viewId);
     if (!v) return;
     const action = response?.response_action;
-    if (action === 'errors') return;
+    if (action === 'errors') {
+      this.changed(); // the view stays; whoever draws it shows the errors
+      return;
+    }
     if (action === 'update' && response?.view) this.saveView(response.view, v.user, null, v);
     else if (action === 'push' && response?.view) this.saveView(response.view, v.user, v);
     else if (action === 'clear') for (const x of this.stackOf(v)) x.closed = true;
@@ -388,13 +554,36 @@ export class SlackStandin {
   }
 
   private changed(): void {
+    this.version += 1;
     for (const l of [...this.listeners]) l();
+  }
+
+  /** Resolves when anything changes after `version` (at once when it already has), or after `ms`. */
+  async changedSince(version: number, ms: number): Promise<void> {
+    if (this.version > version) return;
+    await this.waitFor(() => this.version > version, ms).catch(() => undefined);
   }
 
   // ---- HTTP --------------------------------------------------------------------------------------
 
   router(): Router {
     const r = express.Router();
+    // The upload URL files.getUploadURLExternal hands out (before the body parsers: the bytes are the body).
+    const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: 50 * 1024 * 1024, files: 1 } });
+    r.post('/upload/:id', (req, res, next) => (req.is('multipart/form-data') ? multipart.any()(req, res, next) : next()), express.raw({ type: () => true, limit: '50mb' }), (req: Request, res: Response) => {
+      const uploaded = Array.isArray(req.files) ? req.files[0]?.buffer : undefined;
+      let content: Buffer | undefined = uploaded;
+      if (!content && Buffer.isBuffer(req.body)) {
+        content = req.is('application/x-www-form-urlencoded') ? Buffer.from(new URLSearchParams(req.body.toString('utf8')).get('body') ?? '', 'utf8') : req.body;
+      }
+      if (!content && req.is('multipart/form-data')) content = Buffer.from(String((req.body as Args)?.body ?? ''), 'utf8');
+      if (!content || !this.receiveUpload(String(req.params.id), content)) {
+        res.status(404).type('text').send('not found');
+        return;
+      }
+      res.status(200).type('text').send(`OK - ${content.length}`);
+      this.changed();
+    });
     r.use(express.urlencoded({ extended: false, limit: '2mb' }));
     r.use(express.json({ limit: '2mb' }));
     r.post('/api/:method', (req: Request, res: Response) => {
@@ -410,7 +599,9 @@ export class SlackStandin {
     });
     // response_url: what the app says through it is kept as an ephemeral/in-channel response.
     r.post('/response/:id', (req: Request, res: Response) => {
-      this.responses.push({ url: req.originalUrl, body: parseArgs(req), at: Date.now() });
+      const body = parseArgs(req);
+      this.responses.push({ url: req.originalUrl, body, at: Date.now() });
+      this.applyResponse(String(req.params.id), body);
       res.status(200).send('ok');
       this.changed();
     });

@@ -15,7 +15,8 @@ function crm(args: string[], databaseUrl: string) {
 describe('npm start', () => {
   it('creates and migrates the database, serves /healthz, and stops cleanly', async () => {
     const url = `file:${join(dir, 'fresh', 'seaboard.db')}`;
-    const child = spawn(tsx, ['src/main.ts'], { env: { ...process.env, DATABASE_URL: url, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Production mode without Slack: the sandbox's own start (demo loaded) is test/browser/sandbox.test.ts.
+    const child = spawn(tsx, ['src/main.ts'], { env: { ...process.env, DATABASE_URL: url, PORT: '0', SANDBOX: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const base = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -70,6 +71,19 @@ describe('npm run crm -- import', () => {
     expect(first.stdout).toContain('people   10 created, 0 updated');
     const second = crm(['import', 'examples/org.yaml'], url);
     expect(second.stdout).toContain('stores   0 created, 7 updated');
+  });
+
+  it('creates the first console admin with a one-time password, once', () => {
+    const first = crm(['admin', 'create', 'Boss@Example.com', '--name', 'Boss'], url);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('Console account boss@example.com created.');
+    expect(first.stdout).toMatch(/One-time password: [A-Za-z0-9]{4}(-[A-Za-z0-9]{4}){3}/);
+    const again = crm(['admin', 'create', 'boss@example.com'], url);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('There is already a console account for boss@example.com.');
+    const reset = crm(['admin', 'reset', 'boss@example.com'], url);
+    expect(reset.stdout).toContain('Console account boss@example.com reset.');
+    expect(reset.stdout.match(/One-time password: (\S+)/)?.[1]).not.toBe(first.stdout.match(/One-time password: (\S+)/)?.[1]);
   });
 
   it('explains a missing file and an unknown command', () => {

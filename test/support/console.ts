@@ -112,6 +112,8 @@ export async function consoleWorld(opts: { slack?: boolean } = {}) {
     DATABASE_URL: w.database.url,
     PORT: '0',
     OUTBOX_PACE_MS: '0',
+    // Without the stand-in: production mode with Slack off (no sandbox, no demo company).
+    ...(standin ? {} : { SANDBOX: '0' }),
     ...(standin ? { SLACK_SIGNING_SECRET: 'test-signing-secret', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: `${standin.url}/api/` } : {}),
   });
   const running: Running = await start(config, { database: w.database, clock: w.clock });

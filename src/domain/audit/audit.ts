@@ -1,4 +1,4 @@
-import type { Tx } from '../../db/client.ts';
+import { Prisma, type Tx } from '../../db/client.ts';
 
 export interface AuditEntry {
   actorId: number | null;
@@ -21,17 +21,15 @@ export async function audit(tx: Tx, e: AuditEntry): Promise<void> {
     VALUES (${e.actorId}, ${e.action}, ${e.entity}, ${String(e.entityId)}, ${json(e.before)}, ${json(e.after)}, ${e.at})`;
 }
 
+/**
+ * Many rows, as multi-row INSERTs of a few hundred: an import audits tens of thousands of rows, and
+ * createMany spends about a third of a millisecond per row in the query compiler.
+ */
 export async function auditMany(tx: Tx, entries: AuditEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  await tx.auditLog.createMany({
-    data: entries.map((e) => ({
-      actorId: e.actorId,
-      action: e.action,
-      entity: e.entity,
-      entityId: String(e.entityId),
-      before: json(e.before),
-      after: json(e.after),
-      at: e.at,
-    })),
-  });
+  for (let i = 0; i < entries.length; i += 500) {
+    const rows = entries
+      .slice(i, i + 500)
+      .map((e) => Prisma.sql`(${e.actorId}, ${e.action}, ${e.entity}, ${String(e.entityId)}, ${json(e.before)}, ${json(e.after)}, ${e.at})`);
+    await tx.$executeRaw`INSERT INTO "AuditLog" ("actorId", "action", "entity", "entityId", "before", "after", "at") VALUES ${Prisma.join(rows)}`;
+  }
 }

@@ -1,8 +1,9 @@
 import express, { type Router } from 'express';
 import type { ConsoleDeps } from '../console/kit.ts';
+import { apiRoutes as orderApiRoutes } from './orders.ts';
 
 /** The machine-to-machine API at /api: each module brings its own authentication (bearer tokens). */
-export const apiModules: ((cd: ConsoleDeps) => Router)[] = [];
+export const apiModules: ((cd: ConsoleDeps) => Router)[] = [orderApiRoutes];
 
 export function apiRouter(cd: ConsoleDeps): Router {
   const router = express.Router();

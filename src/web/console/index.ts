@@ -1,13 +1,13 @@
-import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import multer from 'multer';
+import { fromRoot } from '../../paths.ts';
 import { html } from '../html.ts';
 import { authRoutes, requireCsrf, requireOwnPassword, requireSession, sessionRoutes } from './auth.ts';
 import { render, renderError, tr, type ConsoleDeps } from './kit.ts';
 import { routeModules } from './routes/index.ts';
 
 export const MAX_UPLOAD_MB = 64;
-const assets = fileURLToPath(new URL('./assets/', import.meta.url));
+const assets = fromRoot('src/web/console/assets');
 
 /**
  * The console at /console: static assets and sign-in first, then everything else behind the session,
@@ -20,7 +20,7 @@ export function consoleRouter(cd: ConsoleDeps): Router {
   router.use(requireSession(cd));
   router.use(express.urlencoded({ extended: false, limit: '2mb', parameterLimit: 20_000 }));
   router.use(express.json({ limit: '2mb' }));
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_MB * 1024 * 1024, files: 1, fields: 200 } });
+  const upload = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: MAX_UPLOAD_MB * 1024 * 1024, files: 1, fields: 200 } });
   router.use((req, res, next) => (req.is('multipart/form-data') ? upload.single('file')(req, res, next) : next()));
   router.use(requireCsrf);
   router.use(requireOwnPassword);

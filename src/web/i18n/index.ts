@@ -3,6 +3,12 @@ import { describeIssue, fill, t as domainText, type Locale, type Reader } from '
 import { consoleText } from './console.ts';
 import { orgText } from './org.ts';
 import { peopleText } from './people.ts';
+import { regionsText } from './regions.ts';
+import { ordersText } from './orders.ts';
+import { settingsText } from './settings.ts';
+import { auditText } from './audit.ts';
+import { storesText } from './stores.ts';
+import { accessText } from './access.ts';
 
 export type { Locale, Reader };
 
@@ -15,6 +21,12 @@ export const bundles: Record<string, Bundle> = {
   console: consoleText,
   org: orgText,
   people: peopleText,
+  regions: regionsText,
+  orders: ordersText,
+  settings: settingsText,
+  audit: auditText,
+  stores: storesText,
+  access: accessText,
 };
 
 let merged: Record<Locale, Record<string, string>> | null = null;

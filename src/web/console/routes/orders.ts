@@ -1,0 +1,323 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { createApiToken, listApiTokens, revokeApiToken } from '../../../domain/console/api-tokens.ts';
+import { InvalidInputError, isDomainError, NotFoundError, type DomainError } from '../../../domain/errors.ts';
+import { applyOrderImport, inspectOrderFile, orderFields, previewOrderImport, type OrderImportReport, type OrderMapping } from '../../../domain/grades/order-import.ts';
+import { listOrders } from '../../../domain/grades/order-list.ts';
+import { formatDateTime } from '../../../domain/time/zone.ts';
+import { html, type Html } from '../../html.ts';
+import { errorSummary, input, select } from '../forms.ts';
+import { csrfField, formErrors, handler, pager, pageParam, redirectWith, render, requireAdmin, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
+
+// Orders (admins): the recent orders, the CSV import (upload → columns → dry run → apply, the file
+// kept in the Upload table between the steps), and the API tokens of the order system.
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+const noErrors = { summary: '', fields: {} as Record<string, string> };
+/** An import left half-way is forgotten after a day. */
+const UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
+/** Rows of errors shown on the preview; the count says how many there are in all. */
+const ERRORS_SHOWN = 500;
+
+/** 12850 → "128.50" (fen to yuan, exactly). */
+export const yuan = (fen: number): string => `${Math.trunc(fen / 100)}.${String(Math.abs(fen % 100)).padStart(2, '0')}`;
+
+const when = (req: Request, d: Date | null) => (d ? formatDateTime(d, session(req).reader.timezone) : '—');
+
+// ---- the list ------------------------------------------------------------------------------------
+
+async function listPage(req: Request, res: Response, cd: ConsoleDeps): Promise<void> {
+  requireAdmin(req);
+  const storeCode = text(req.query.store).trim().slice(0, 40);
+  const list = await listOrders(cd.deps, session(req).actor, { storeCode: storeCode || undefined, page: pageParam(req) });
+  render(req, res, {
+    title: tr(req, 'orders.title'),
+    body: html`<h1>${tr(req, 'orders.title')}</h1>
+      <div class="actions">
+        <a class="button" href="/console/orders/import">${tr(req, 'orders.import.link')}</a>
+        <a class="button secondary" href="/console/api-tokens">${tr(req, 'orders.tokens.link')}</a>
+      </div>
+      <form method="get" action="/console/orders" class="filters card" role="search">
+        ${input({ label: tr(req, 'orders.field.store_code'), name: 'store', value: storeCode })}
+        <div class="actions"><button type="submit">${tr(req, 'orders.filter')}</button></div>
+      </form>
+      ${list.rows.length
+        ? html`<table class="orders">
+            <thead><tr><th>${tr(req, 'orders.field.ordered_at')}</th><th>${tr(req, 'orders.field.order_no')}</th><th>${tr(req, 'orders.field.store')}</th>
+              <th class="num">${tr(req, 'orders.field.amount')}</th><th>${tr(req, 'orders.field.rep')}</th><th>${tr(req, 'orders.field.recorded_at')}</th></tr></thead>
+            <tbody>${list.rows.map(
+              (o) => html`<tr>
+                <td>${when(req, o.orderedAt)}</td><td>${o.orderNo}</td>
+                <td><a href="/console/orders?store=${encodeURIComponent(o.storeCode)}">${o.storeCode}</a> ${o.storeName}</td>
+                <td class="num">${yuan(o.amount)}</td><td>${o.personName ?? html`<span class="muted">${tr(req, 'orders.public')}</span>`}</td><td>${when(req, o.createdAt)}</td>
+              </tr>`,
+            )}</tbody>
+          </table>
+          ${pager(req, list)}`
+        : html`<p class="muted">${tr(req, storeCode ? 'orders.none_for_store' : 'orders.none')}</p>`}`,
+  });
+}
+
+// ---- the import ----------------------------------------------------------------------------------
+
+async function saveUpload(cd: ConsoleDeps, req: Request, file: { name: string; buffer: Buffer }): Promise<string> {
+  const { account } = session(req);
+  const now = cd.deps.clock.now();
+  const id = randomBytes(18).toString('base64url');
+  await cd.deps.db.upload.deleteMany({ where: { accountId: account.id, kind: 'orders', createdAt: { lt: new Date(now.getTime() - UPLOAD_TTL_MS) } } });
+  await cd.deps.db.upload.create({ data: { id, accountId: account.id, kind: 'orders', filename: file.name.slice(0, 200), content: new Uint8Array(file.buffer), createdAt: now } });
+  return id;
+}
+
+/** The upload of this account (another's, an old one or a made-up id are all "not found"). */
+async function loadUpload(cd: ConsoleDeps, req: Request): Promise<{ id: string; filename: string; bytes: Buffer }> {
+  const id = text(req.params.id);
+  const row = /^[A-Za-z0-9_-]{10,64}$/.test(id) ? await cd.deps.db.upload.findUnique({ where: { id } }) : null;
+  const fresh = row && cd.deps.clock.now().getTime() - row.createdAt.getTime() < UPLOAD_TTL_MS;
+  if (!row || !fresh || row.accountId !== session(req).account.id || row.kind !== 'orders') throw new NotFoundError('orders.upload_not_found');
+  return { id: row.id, filename: row.filename, bytes: Buffer.from(row.content) };
+}
+
+function uploadPage(req: Request, res: Response, error: string | null = null): void {
+  render(req, res, {
+    title: tr(req, 'orders.import.title'),
+    status: error ? 422 : 200,
+    body: html`<h1>${tr(req, 'orders.import.title')}</h1>
+      <p>${tr(req, 'orders.import.intro')}</p>
+      <form method="post" action="/console/orders/import" enctype="multipart/form-data" class="card">
+        ${csrfField(req)}
+        ${errorSummary(error ?? undefined)}
+        <div class="field${error ? ' invalid' : ''}">
+          <label for="order-file">${tr(req, 'orders.import.file')}</label>
+          <input id="order-file" type="file" name="file" accept=".csv,text/csv" required>
+          <small class="muted">${tr(req, 'orders.import.file_hint')}</small>
+        </div>
+        <div class="actions"><button type="submit">${tr(req, 'orders.import.upload')}</button></div>
+      </form>`,
+  });
+}
+
+const fieldLabel = (req: Request, f: string) => tr(req, `orders.column.${f}`);
+
+function mappingForm(req: Request, upload: { id: string; filename: string }, headers: string[], rows: number, mapping: Partial<OrderMapping>, errors = noErrors): Html {
+  const options = [{ value: '', label: tr(req, 'orders.import.choose_column') }, ...headers.map((h) => ({ value: h, label: h }))];
+  return html`<form method="post" action="/console/orders/import/${upload.id}/preview" class="card" id="mapping">
+    <h2>${tr(req, 'orders.import.mapping')}</h2>
+    <p class="muted">${tr(req, 'orders.import.file_facts', { name: upload.filename, rows })}</p>
+    ${errorSummary(errors.summary)}
+    ${csrfField(req)}
+    ${orderFields.map((f) => select({ label: fieldLabel(req, f), name: f, options, value: mapping[f] ?? '', error: errors.fields[f], hint: tr(req, `orders.column.${f}_hint`) }))}
+    <div class="actions"><button type="submit">${tr(req, 'orders.import.preview')}</button></div>
+  </form>`;
+}
+
+async function mappingPage(req: Request, res: Response, cd: ConsoleDeps, chosen?: Partial<OrderMapping>, error?: DomainError): Promise<void> {
+  requireAdmin(req);
+  const upload = await loadUpload(cd, req);
+  const file = inspectOrderFile(session(req).actor, upload.bytes);
+  render(req, res, {
+    title: tr(req, 'orders.import.title'),
+    status: error ? 422 : 200,
+    body: html`<h1>${tr(req, 'orders.import.title')}</h1>
+      ${mappingForm(req, upload, file.headers, file.rows, chosen ?? file.mapping, error ? formErrors(req, error) : noErrors)}`,
+  });
+}
+
+const mappingOf = (req: Request): Record<string, string> => Object.fromEntries(orderFields.map((f) => [f, text(req.body?.[f])]));
+
+function reportPage(req: Request, res: Response, upload: { id: string; filename: string }, r: OrderImportReport, status: number): void {
+  const tz = session(req).reader.timezone;
+  const bad = r.errors.length > 0;
+  render(req, res, {
+    title: tr(req, 'orders.import.title'),
+    status,
+    body: html`<h1>${tr(req, 'orders.import.title')}</h1>
+      <p>${tr(req, 'orders.import.summary', { name: upload.filename, rows: r.rows, created: r.created, unchanged: r.unchanged, errors: r.errors.length })}</p>
+      ${bad
+        ? html`<p class="error" role="alert">${tr(req, 'orders.import.has_errors', { count: r.errors.length })}</p>
+          <table class="row-errors">
+            <thead><tr><th class="num">${tr(req, 'orders.import.line')}</th><th>${tr(req, 'orders.import.column')}</th><th>${tr(req, 'orders.import.problem')}</th></tr></thead>
+            <tbody>${r.errors.slice(0, ERRORS_SHOWN).map(
+              (e) => html`<tr><td class="num">${e.line}</td><td>${e.column ?? ''}</td><td class="error">${tr(req, e.key, e.params)}</td></tr>`,
+            )}</tbody>
+          </table>
+          ${r.errors.length > ERRORS_SHOWN ? html`<p class="muted">${tr(req, 'orders.import.more_errors', { count: r.errors.length - ERRORS_SHOWN })}</p>` : ''}
+          <div class="actions"><a class="button" href="/console/orders/import">${tr(req, 'orders.import.again')}</a>
+            <a class="button secondary" href="/console/orders/import/${upload.id}">${tr(req, 'orders.import.change_mapping')}</a></div>`
+        : html`<form method="post" action="/console/orders/import/${upload.id}/apply" class="card">
+            ${csrfField(req)}
+            ${orderFields.map((f) => html`<input type="hidden" name="${f}" value="${r.mapping[f]}">`)}
+            <p>${tr(req, 'orders.import.ready', { created: r.created, unchanged: r.unchanged })}</p>
+            <div class="actions"><button type="submit">${tr(req, 'orders.import.apply')}</button>
+              <a class="button secondary" href="/console/orders/import/${upload.id}">${tr(req, 'orders.import.change_mapping')}</a></div>
+          </form>`}
+      ${r.sample.length
+        ? html`<h2>${tr(req, 'orders.import.sample')}</h2>
+          <table class="sample">
+            <thead><tr><th class="num">${tr(req, 'orders.import.line')}</th><th>${fieldLabel(req, 'orderNo')}</th><th>${fieldLabel(req, 'storeCode')}</th>
+              <th class="num">${fieldLabel(req, 'amount')}</th><th>${fieldLabel(req, 'orderedAt')}</th><th>${tr(req, 'orders.import.status')}</th></tr></thead>
+            <tbody>${r.sample.map(
+              (o) => html`<tr><td class="num">${o.line}</td><td>${o.orderNo}</td><td>${o.storeCode}</td><td class="num">${yuan(o.amount)}</td>
+                <td>${formatDateTime(o.orderedAt, tz)}</td><td>${tr(req, `orders.import.status.${o.status}`)}</td></tr>`,
+            )}</tbody>
+          </table>`
+        : ''}`,
+  });
+}
+
+/** A mapping problem goes back to the mapping form; anything else is the error page. */
+async function orMappingPage(req: Request, res: Response, cd: ConsoleDeps, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    if (isDomainError(e) && e.key === 'order.import_mapping') return mappingPage(req, res, cd, mappingOf(req) as Partial<OrderMapping>, e);
+    throw e;
+  }
+}
+
+// ---- API tokens ----------------------------------------------------------------------------------
+
+async function tokensPage(req: Request, res: Response, cd: ConsoleDeps, o: { created?: { name: string; token: string }; error?: DomainError; name?: string } = {}): Promise<void> {
+  requireAdmin(req);
+  const tokens = await listApiTokens(cd.deps, session(req).actor);
+  const errors = o.error ? formErrors(req, o.error) : noErrors;
+  render(req, res, {
+    title: tr(req, 'orders.tokens.title'),
+    status: o.error ? 422 : 200,
+    body: html`<h1>${tr(req, 'orders.tokens.title')}</h1>
+      <p>${tr(req, 'orders.tokens.intro')}</p>
+      ${o.created
+        ? html`<section class="card new-token" role="status">
+            <h2>${tr(req, 'orders.tokens.created', { name: o.created.name })}</h2>
+            <p><strong>${tr(req, 'orders.tokens.copy_now')}</strong></p>
+            <p><input type="text" readonly value="${o.created.token}" size="60" aria-label="${tr(req, 'orders.tokens.token')}" id="new-token"></p>
+            <p class="muted">${tr(req, 'orders.tokens.usage')}</p>
+            <pre>curl -X POST ${req.protocol}://${req.get('host') ?? 'localhost'}/api/orders \\
+  -H "Authorization: Bearer ${o.created.token}" -H "Content-Type: application/json" \\
+  -d '{"orderNo":"SO-1001","storeCode":"CRM202611220001","amount":12850,"orderedAt":"2026-11-22T14:05:00+08:00"}'</pre>
+          </section>`
+        : ''}
+      <form method="post" action="/console/api-tokens" class="card">
+        <h2>${tr(req, 'orders.tokens.new')}</h2>
+        ${errorSummary(errors.summary)}
+        ${csrfField(req)}
+        ${input({ label: tr(req, 'orders.tokens.name'), name: 'name', value: o.name ?? '', required: true, error: errors.fields.name, hint: tr(req, 'orders.tokens.name_hint') })}
+        <div class="actions"><button type="submit">${tr(req, 'orders.tokens.create')}</button></div>
+      </form>
+      ${tokens.length
+        ? html`<table class="tokens">
+            <thead><tr><th>${tr(req, 'orders.tokens.name')}</th><th>${tr(req, 'orders.tokens.prefix')}</th><th>${tr(req, 'orders.tokens.created_at')}</th>
+              <th>${tr(req, 'orders.tokens.last_used')}</th><th>${tr(req, 'orders.tokens.status')}</th><th></th></tr></thead>
+            <tbody>${tokens.map(
+              (t) => html`<tr data-token="${t.id}">
+                <td>${t.name}</td><td><code>${t.prefix}…</code></td>
+                <td>${when(req, t.createdAt)}${t.createdBy ? html` <span class="muted">(${t.createdBy})</span>` : ''}</td>
+                <td>${t.lastUsedAt ? when(req, t.lastUsedAt) : html`<span class="muted">${tr(req, 'orders.tokens.never')}</span>`}</td>
+                <td>${t.revokedAt ? tr(req, 'orders.tokens.revoked_at', { at: when(req, t.revokedAt) }) : tr(req, 'orders.tokens.active')}</td>
+                <td>${t.revokedAt
+                  ? ''
+                  : html`<form method="post" action="/console/api-tokens/${t.id}/revoke" class="inline">${csrfField(req)}
+                      <button type="submit" class="danger">${tr(req, 'orders.tokens.revoke')}</button></form>`}</td>
+              </tr>`,
+            )}</tbody>
+          </table>`
+        : html`<p class="muted">${tr(req, 'orders.tokens.none')}</p>`}`,
+  });
+}
+
+function tokenIdParam(req: Request): number {
+  const id = Number(req.params.id);
+  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError('api_token.not_found');
+  return id;
+}
+
+export const ordersRoutes: RouteModule = (router, cd) => {
+  router.get('/orders', handler((req, res) => listPage(req, res, cd)));
+
+  router.get(
+    '/orders/import',
+    handler(async (req, res) => {
+      requireAdmin(req);
+      uploadPage(req, res);
+    }),
+  );
+
+  router.post(
+    '/orders/import',
+    handler(async (req, res) => {
+      requireAdmin(req);
+      const file = uploadedFile(req);
+      if (!file || file.buffer.length === 0) return uploadPage(req, res, tr(req, 'orders.import.no_file'));
+      try {
+        // Read now, so that a file that is not CSV is refused at once rather than at the next step.
+        inspectOrderFile(session(req).actor, file.buffer);
+      } catch (e) {
+        if (e instanceof InvalidInputError) return uploadPage(req, res, tr(req, e.key, e.params));
+        throw e;
+      }
+      const id = await saveUpload(cd, req, file);
+      res.redirect(303, `/console/orders/import/${id}`);
+    }),
+  );
+
+  router.get('/orders/import/:id', handler((req, res) => mappingPage(req, res, cd)));
+
+  router.post(
+    '/orders/import/:id/preview',
+    handler(async (req, res) => {
+      requireAdmin(req);
+      const upload = await loadUpload(cd, req);
+      await orMappingPage(req, res, cd, async () => {
+        const report = await previewOrderImport(cd.deps, session(req).actor, upload.bytes, mappingOf(req));
+        reportPage(req, res, upload, report, report.errors.length ? 422 : 200);
+      });
+    }),
+  );
+
+  router.post(
+    '/orders/import/:id/apply',
+    handler(async (req, res) => {
+      requireAdmin(req);
+      const upload = await loadUpload(cd, req);
+      const { actor } = session(req);
+      await orMappingPage(req, res, cd, async () => {
+        try {
+          const r = await applyOrderImport(cd.deps, actor, upload.bytes, mappingOf(req), { filename: upload.filename });
+          await cd.deps.db.upload.deleteMany({ where: { id: upload.id } });
+          redirectWith(res, '/console/orders', tr(req, 'orders.import.done', { created: r.created, unchanged: r.unchanged }));
+        } catch (e) {
+          // Something changed since the preview (or the apply was posted without one): show why.
+          if (!(isDomainError(e) && e.key === 'order.import_invalid')) throw e;
+          reportPage(req, res, upload, await previewOrderImport(cd.deps, actor, upload.bytes, mappingOf(req)), 422);
+        }
+      });
+    }),
+  );
+
+  router.get('/api-tokens', handler((req, res) => tokensPage(req, res, cd)));
+
+  router.post(
+    '/api-tokens',
+    handler(async (req, res) => {
+      requireAdmin(req);
+      const name = text(req.body?.name);
+      try {
+        const { token, apiToken } = await createApiToken(cd.deps, session(req).actor, { name });
+        // Shown on this response only (never in a redirect's flash cookie); the page is not cached.
+        await tokensPage(req, res, cd, { created: { name: apiToken.name, token } });
+      } catch (e) {
+        if (!(isDomainError(e) && e.code === 'invalid')) throw e;
+        await tokensPage(req, res, cd, { error: e, name });
+      }
+    }),
+  );
+
+  router.post(
+    '/api-tokens/:id/revoke',
+    handler(async (req, res) => {
+      requireAdmin(req);
+      const r = await revokeApiToken(cd.deps, session(req).actor, tokenIdParam(req));
+      redirectWith(res, '/console/api-tokens', tr(req, r.revoked ? 'orders.tokens.revoked' : 'orders.tokens.already_revoked'));
+    }),
+  );
+};

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { readCsv } from '../../src/domain/imports/csv.ts';
+import { applyStoreImport, readStoreFile } from '../../src/domain/imports/store-import.ts';
+import { listConsoleStores } from '../../src/domain/stores/console-list.ts';
+import { exportColumns, exportStores, safeCell } from '../../src/domain/stores/export.ts';
+import { worldPerTest, type World } from '../support/world.ts';
+
+let w: World;
+worldPerTest((x) => (w = x));
+
+const labels = Object.fromEntries(exportColumns.map((c) => [c, c])) as Record<(typeof exportColumns)[number], string>;
+const zhLabels = { ...labels, code: '门店编号', name: '门店名称', phone: '电话', address: '地址', lng: '经度', lat: '纬度', owner: '负责人', status: '状态', stage: '阶段', source: '来源' };
+
+async function exported(actor: World['people'][keyof World['people']], filter: Record<string, unknown> = {}, l = labels): Promise<Buffer> {
+  const parts: string[] = [];
+  await exportStores(w.deps, actor, filter, { labels: l, timezone: 'Asia/Shanghai', write: (c) => void parts.push(c) });
+  return Buffer.from(parts.join(''), 'utf8');
+}
+
+describe('store export', () => {
+  it('writes UTF-8 with a byte-order mark and CRLF, the filtered stores of the actor’s scope', async () => {
+    const bytes = await exported(w.people.admin, { pool: 'private' });
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.includes(Buffer.from('\r\n'))).toBe(true);
+    const csv = readCsv(bytes);
+    expect(csv.encoding).toBe('utf-8-bom');
+    expect(csv.headers).toEqual([...exportColumns]);
+    const names = csv.rows.map((r) => r.values[1]).sort();
+    expect(names).toEqual(['Green Leaf Bakery', 'River Side Grill', 'Sunny Cafe', '外婆家（湖滨店）']);
+    const cafe = csv.rows.find((r) => r.values[1] === 'Sunny Cafe')!;
+    expect(cafe.values[exportColumns.indexOf('owner')]).toBe('U0REP1');
+    expect(cafe.values[exportColumns.indexOf('protectedUntil')]).toBe('2026-12-22 10:00');
+
+    const west = readCsv(await exported(w.people.mgrWest));
+    expect(west.rows.map((r) => r.values[1])).not.toContain('钱塘茶馆');
+    expect(west.rows.length).toBe((await listConsoleStores(w.deps, w.people.mgrWest, {})).total);
+  });
+
+  it('round-trips: an exported file imports again as duplicates only', async () => {
+    const bytes = await exported(w.people.admin, {}, zhLabels);
+    const { guess } = readStoreFile(bytes);
+    expect(guess).toMatchObject({ name: '门店名称', phone: '电话', lng: '经度', lat: '纬度', owner: '负责人', status: '状态', stage: '阶段' });
+    await expect(applyStoreImport(w.deps, w.people.admin, { bytes, mapping: guess })).rejects.toMatchObject({ key: 'store_import.nothing_to_create', params: { duplicates: 7 } });
+  });
+
+  it('neutralises cells a spreadsheet would run as formulas, and keeps phone numbers', () => {
+    expect(safeCell('=HYPERLINK("x")')).toBe(`'=HYPERLINK("x")`);
+    expect(safeCell('@SUM(A1)')).toBe(`'@SUM(A1)`);
+    expect(safeCell('+cmd|calc')).toBe(`'+cmd|calc`);
+    expect(safeCell('+86 138 0000 0001')).toBe('+86 138 0000 0001');
+    expect(safeCell('-12.5')).toBe('-12.5');
+    expect(safeCell('老王面馆')).toBe('老王面馆');
+  });
+});
