@@ -17,6 +17,11 @@ const envSchema = z.object({
   SLACK_API_URL: z.url().optional(),
   /** The outbox's least time between two messages to one channel (Slack allows about one a second). */
   OUTBOX_PACE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /**
+   * The sandbox (a local stand-in Slack at /sandbox, and the demo company in an empty database): on by
+   * itself when no SLACK_BOT_TOKEN is set; `1` turns it on anyway, `0` keeps it off (src/sandbox/mode.ts).
+   */
+  SANDBOX: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
   /** Behind a TLS-terminating proxy: Express's "trust proxy" value (e.g. `1` or `loopback`), so that console cookies are marked Secure. */
   TRUST_PROXY: z.string().optional(),
 });

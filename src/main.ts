@@ -4,6 +4,8 @@ import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
+import { runMode, type RunMode } from './sandbox/mode.ts';
+import type { Sandbox } from './sandbox/sandbox.ts';
 import { version } from './version.ts';
 import type { ConsoleDeps } from './web/console/kit.ts';
 import { createWebApp } from './web/server.ts';
@@ -13,6 +15,9 @@ export interface Running {
   database: Database;
   bot: Bot | null;
   url: string;
+  /** Sandbox: Slack is the in-process stand-in, served at /sandbox; production: the real Slack, or none. */
+  mode: RunMode;
+  sandbox: Sandbox | null;
   stop(): Promise<void>;
 }
 
@@ -31,26 +36,44 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Ru
     database = await openDatabase(config.DATABASE_URL);
   }
   const deps = { db: database.db, clock: opts.clock ?? systemClock };
+  const mode = runMode(config);
+  // Sandbox mode: the demo company in an empty database, and the bot talking to the stand-in Slack.
+  // (Loaded only in sandbox mode: production never loads the sandbox or the demo.)
+  const sandbox = mode === 'sandbox' ? await (await import('./sandbox/sandbox.ts')).startSandbox(config, deps) : null;
+  const botConfig = sandbox?.botConfig ?? config;
   const cd: ConsoleDeps = { deps, config, slack: null };
   const web = createWebApp({ database, slackMode: () => bot?.mode ?? 'off', console: cd });
-  const bot = createBot(config, deps, web);
+  const bot = createBot(botConfig, deps, web);
   cd.slack = bot?.app.client ?? null;
+  let self = '';
+  if (sandbox) {
+    const { sandboxRouter } = await import('./sandbox/routes.ts');
+    web.use('/sandbox', sandboxRouter({ sandbox, db: deps.db, endpoint: () => `${self}/slack/events`, secret: botConfig.SLACK_SIGNING_SECRET! }));
+  }
   const server = await new Promise<Server>((resolve, reject) => {
     const s = web.listen(config.PORT, config.HOST, () => resolve(s));
     s.on('error', reject);
+  }).catch(async (e: unknown) => {
+    await sandbox?.close(); // the stand-in's port must not keep the process alive
+    throw e;
   });
   await bot?.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST}:${port}`;
+  // The sandbox posts to the app's own endpoint; a wildcard address is reached on the loopback.
+  self = `http://${/^(0\.0\.0\.0|::|\[::\])$/.test(config.HOST) ? '127.0.0.1' : config.HOST}:${port}`;
   const db = database;
   return {
     server,
     database: db,
     bot,
     url,
+    mode,
+    sandbox,
     stop: async () => {
       await bot?.stop();
+      await sandbox?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!opts.database) await db.close();
     },
@@ -62,14 +85,35 @@ function describeSlack(bot: Bot | null): string {
   return bot.mode === 'socket' ? 'Slack: Socket Mode' : 'Slack: HTTP at POST /slack/events';
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}`;
-if (isMain) {
+/** What the start prints after the first line: the mode, and where to go next. */
+export async function describeStart(running: Running, config: Config): Promise<string[]> {
+  const consoleUrl = `${running.url}/console`;
+  if (!running.sandbox) {
+    return [
+      `Mode: production${config.SANDBOX === '0' && !config.SLACK_BOT_TOKEN ? ' (SANDBOX=0)' : ''}`,
+      describeSlack(running.bot),
+      `Console: ${consoleUrl} (first admin: npm run crm -- admin create EMAIL)`,
+    ];
+  }
+  const { DEMO_ADMIN } = await import('./demo/company.ts');
+  const why = config.SANDBOX === '1' ? 'SANDBOX=1: the Slack settings are not used' : 'no SLACK_BOT_TOKEN';
+  const demo = running.sandbox.demo;
+  const demoAdmin = await running.database.db.consoleAccount.findUnique({ where: { email: DEMO_ADMIN.email }, select: { id: true } });
+  return [
+    `Mode: sandbox (${why}; Slack is a local stand-in; SANDBOX=0 turns it off)`,
+    demo.seeded ? `Demo company: loaded in ${(demo.ms / 1000).toFixed(1)} s (the database was empty)` : `Demo company: ${demoAdmin ? 'already loaded' : 'not loaded (the database was not empty)'}`,
+    `Sandbox: ${running.url}/sandbox`,
+    demoAdmin ? `Console: ${consoleUrl} (demo admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password})` : `Console: ${consoleUrl} (first admin: npm run crm -- admin create EMAIL)`,
+  ];
+}
+
+/** The server as `npm start` runs it: configuration from the environment, a banner, stop on a signal. */
+export async function runServer(): Promise<void> {
   try {
     const config = loadConfig();
     const running = await start(config);
     console.log(`Seaboard ${version} on ${running.url} (database: ${running.database.provider})`);
-    console.log(describeSlack(running.bot));
-    console.log(`Console: ${running.url}/console (first admin: npm run crm -- admin create EMAIL)`);
+    for (const line of await describeStart(running, config)) console.log(line);
     const shutdown = () => void running.stop().then(() => process.exit(0));
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
@@ -78,3 +122,5 @@ if (isMain) {
     process.exit(1);
   }
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await runServer();
