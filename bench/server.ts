@@ -8,12 +8,13 @@ export interface ServerProcess {
 }
 
 /**
- * `src/main.ts` in its own process, as it runs in production: what a client measures is then the
+ * The server in its own process, started as `npm start` starts it (scripts/start.mjs: the esbuild
+ * bundle, the same heap limit), as it runs in production: what a client measures is then the
  * server's answer, not the bench's own event loop (with server and client in one process, a listener's
  * synchronous work after its ack would delay the client reading that ack).
  */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--max-old-space-size=512', 'scripts/start.mjs'], {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
