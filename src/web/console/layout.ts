@@ -23,6 +23,7 @@ const nav: { href: string; key: string; adminOnly?: boolean }[] = [
   { href: '/console/people', key: 'console.nav.people' },
   { href: '/console/regions', key: 'console.nav.regions' },
   { href: '/console/stores', key: 'console.nav.stores' },
+  { href: '/console/approvals', key: 'console.nav.approvals', adminOnly: true },
   { href: '/console/orders', key: 'console.nav.orders', adminOnly: true },
   { href: '/console/settings', key: 'console.nav.settings', adminOnly: true },
   { href: '/console/api-tokens', key: 'console.nav.api_tokens', adminOnly: true },

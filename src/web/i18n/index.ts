@@ -9,6 +9,7 @@ import { settingsText } from './settings.ts';
 import { auditText } from './audit.ts';
 import { storesText } from './stores.ts';
 import { accessText } from './access.ts';
+import { queueText } from './queue.ts';
 
 export type { Locale, Reader };
 
@@ -27,6 +28,7 @@ export const bundles: Record<string, Bundle> = {
   audit: auditText,
   stores: storesText,
   access: accessText,
+  queue: queueText,
 };
 
 let merged: Record<Locale, Record<string, string>> | null = null;

@@ -8,6 +8,7 @@ import { settingsRoutes } from './settings.ts';
 import { auditRoutes } from './audit.ts';
 import { storesRoutes } from './stores.ts';
 import { consoleAccessRoutes } from './console-access.ts';
+import { approvalsRoutes } from './approvals.ts';
 
 /** Every console area; each registers its pages on the router mounted at /console. */
 export const routeModules: RouteModule[] = [
@@ -20,4 +21,5 @@ export const routeModules: RouteModule[] = [
   auditRoutes,
   storesRoutes,
   consoleAccessRoutes,
+  approvalsRoutes,
 ];

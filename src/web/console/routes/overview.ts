@@ -33,7 +33,7 @@ export const overviewRoutes: RouteModule = (router, cd) => {
             ${stat('console.overview.regions', regions, '/console/regions')}
             ${stat('console.overview.stores', stores, '/console/stores')}
             ${stat('console.overview.public', publicStores, '/console/stores?pool=public')}
-            ${stat('console.overview.pending', pending, '/console/audit?entity=approval')}
+            ${stat('console.overview.pending', pending, all ? '/console/approvals' : '/console/audit?entity=approval')}
           </div>`,
       });
     }),
