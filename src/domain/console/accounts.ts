@@ -16,7 +16,8 @@ export const IDLE_MINUTES = 8 * 60;
 export const MAX_SESSION_HOURS = 7 * 24;
 const TOUCH_EVERY_MS = 60_000;
 
-const consoleRoles = new Set(['admin', 'manager']);
+/** The roles that use the console. */
+export const consoleRoles: ReadonlySet<string> = new Set(['admin', 'manager']);
 export const emailSchema = z.string().trim().toLowerCase().max(120).pipe(z.email());
 export const newPasswordSchema = z.string().min(12).max(200);
 

@@ -1,13 +1,11 @@
 // Console access for a manager or an admin: an admin gives it (or a new one-time password) on the
 // person's page; the password is shown once, on the answer to that request, and never stored.
 import type { Request } from 'express';
-import { grantConsoleAccess, resetConsolePassword } from '../../../domain/console/accounts.ts';
+import { consoleRoles, grantConsoleAccess, resetConsolePassword } from '../../../domain/console/accounts.ts';
 import { isDomainError } from '../../../domain/errors.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input } from '../forms.ts';
 import { csrfField, formErrors, handler, render, requireAdmin, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
-
-const consoleRoles = new Set(['admin', 'manager']);
 
 /** The person page's section; empty for anyone but an admin looking at an active admin or manager. */
 export async function consoleAccessSection(req: Request, cd: ConsoleDeps, person: { id: number; role: string; active: boolean; email: string | null }, o: { email?: string } = {}): Promise<Html> {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../../domain/console/api-tokens.ts';
 import { InvalidInputError, isDomainError, NotFoundError, type DomainError } from '../../../domain/errors.ts';
@@ -8,6 +7,7 @@ import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select } from '../forms.ts';
 import { csrfField, formErrors, handler, pager, pageParam, redirectWith, render, requireAdmin, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { discardUpload, loadUpload, saveUpload } from '../uploads.ts';
 
 // Orders (admins): the recent orders, the CSV import (upload → columns → dry run → apply, the file
 // kept in the Upload table between the steps), and the API tokens of the order system.
@@ -15,7 +15,6 @@ import { csrfField, formErrors, handler, pager, pageParam, redirectWith, render,
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const noErrors = { summary: '', fields: {} as Record<string, string> };
 /** An import left half-way is forgotten after a day. */
-const UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
 /** Rows of errors shown on the preview; the count says how many there are in all. */
 const ERRORS_SHOWN = 500;
 
@@ -60,23 +59,7 @@ async function listPage(req: Request, res: Response, cd: ConsoleDeps): Promise<v
 
 // ---- the import ----------------------------------------------------------------------------------
 
-async function saveUpload(cd: ConsoleDeps, req: Request, file: { name: string; buffer: Buffer }): Promise<string> {
-  const { account } = session(req);
-  const now = cd.deps.clock.now();
-  const id = randomBytes(18).toString('base64url');
-  await cd.deps.db.upload.deleteMany({ where: { accountId: account.id, kind: 'orders', createdAt: { lt: new Date(now.getTime() - UPLOAD_TTL_MS) } } });
-  await cd.deps.db.upload.create({ data: { id, accountId: account.id, kind: 'orders', filename: file.name.slice(0, 200), content: new Uint8Array(file.buffer), createdAt: now } });
-  return id;
-}
 
-/** The upload of this account (another's, an old one or a made-up id are all "not found"). */
-async function loadUpload(cd: ConsoleDeps, req: Request): Promise<{ id: string; filename: string; bytes: Buffer }> {
-  const id = text(req.params.id);
-  const row = /^[A-Za-z0-9_-]{10,64}$/.test(id) ? await cd.deps.db.upload.findUnique({ where: { id } }) : null;
-  const fresh = row && cd.deps.clock.now().getTime() - row.createdAt.getTime() < UPLOAD_TTL_MS;
-  if (!row || !fresh || row.accountId !== session(req).account.id || row.kind !== 'orders') throw new NotFoundError('orders.upload_not_found');
-  return { id: row.id, filename: row.filename, bytes: Buffer.from(row.content) };
-}
 
 function uploadPage(req: Request, res: Response, error: string | null = null): void {
   render(req, res, {
@@ -113,7 +96,7 @@ function mappingForm(req: Request, upload: { id: string; filename: string }, hea
 
 async function mappingPage(req: Request, res: Response, cd: ConsoleDeps, chosen?: Partial<OrderMapping>, error?: DomainError): Promise<void> {
   requireAdmin(req);
-  const upload = await loadUpload(cd, req);
+  const upload = await loadUpload(cd, req, 'orders', 'orders.upload_not_found');
   const file = inspectOrderFile(session(req).actor, upload.bytes);
   render(req, res, {
     title: tr(req, 'orders.import.title'),
@@ -255,7 +238,7 @@ export const ordersRoutes: RouteModule = (router, cd) => {
         if (e instanceof InvalidInputError) return uploadPage(req, res, tr(req, e.key, e.params));
         throw e;
       }
-      const id = await saveUpload(cd, req, file);
+      const id = await saveUpload(cd, req, 'orders', file);
       res.redirect(303, `/console/orders/import/${id}`);
     }),
   );
@@ -266,7 +249,7 @@ export const ordersRoutes: RouteModule = (router, cd) => {
     '/orders/import/:id/preview',
     handler(async (req, res) => {
       requireAdmin(req);
-      const upload = await loadUpload(cd, req);
+      const upload = await loadUpload(cd, req, 'orders', 'orders.upload_not_found');
       await orMappingPage(req, res, cd, async () => {
         const report = await previewOrderImport(cd.deps, session(req).actor, upload.bytes, mappingOf(req));
         reportPage(req, res, upload, report, report.errors.length ? 422 : 200);
@@ -278,12 +261,12 @@ export const ordersRoutes: RouteModule = (router, cd) => {
     '/orders/import/:id/apply',
     handler(async (req, res) => {
       requireAdmin(req);
-      const upload = await loadUpload(cd, req);
+      const upload = await loadUpload(cd, req, 'orders', 'orders.upload_not_found');
       const { actor } = session(req);
       await orMappingPage(req, res, cd, async () => {
         try {
           const r = await applyOrderImport(cd.deps, actor, upload.bytes, mappingOf(req), { filename: upload.filename });
-          await cd.deps.db.upload.deleteMany({ where: { id: upload.id } });
+          await discardUpload(cd, upload.id);
           redirectWith(res, '/console/orders', tr(req, 'orders.import.done', { created: r.created, unchanged: r.unchanged }));
         } catch (e) {
           // Something changed since the preview (or the apply was posted without one): show why.

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { DomainError, InvalidInputError, isDomainError, NotFoundError } from '../../../domain/errors.ts';
 import {
@@ -20,6 +19,7 @@ import { formatDate, formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select } from '../forms.ts';
 import { csrfField, formErrors, handler, pager, pageParam, redirectWith, render, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { discardUpload, loadUpload, saveUpload, type Upload } from '../uploads.ts';
 
 // Stores: the scoped list with filters and batch transfer, a store's page, the CSV export with the
 // list's filters, and the CSV import: upload → columns → dry run → apply, the file kept in the Upload
@@ -28,7 +28,6 @@ import { csrfField, formErrors, handler, pager, pageParam, redirectWith, render,
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 const noErrors = { summary: '', fields: {} as Record<string, string> };
-const UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
 const PAGE_SIZE = 50;
 
 const when = (req: Request, d: Date | null | undefined) => (d ? formatDateTime(d, session(req).reader.timezone) : '—');
@@ -268,31 +267,8 @@ async function exportCsv(req: Request, res: Response, cd: ConsoleDeps): Promise<
 
 // ---- import --------------------------------------------------------------------------------------
 
-async function saveUpload(cd: ConsoleDeps, req: Request, file: { name: string; buffer: Buffer }): Promise<string> {
-  const now = cd.deps.clock.now();
-  const id = randomBytes(18).toString('base64url');
-  // Opportunistic clean-up: imports abandoned half-way are forgotten after a day.
-  await cd.deps.db.upload.deleteMany({ where: { kind: 'stores', createdAt: { lt: new Date(now.getTime() - UPLOAD_TTL_MS) } } });
-  await cd.deps.db.upload.create({
-    data: { id, accountId: session(req).account.id, kind: 'stores', filename: file.name.slice(0, 200), content: new Uint8Array(file.buffer), createdAt: now },
-  });
-  return id;
-}
 
-interface Upload {
-  id: string;
-  filename: string;
-  bytes: Buffer;
-}
 
-/** This account's upload (someone else's, an expired one or a made-up id are all "not found"). */
-async function loadUpload(cd: ConsoleDeps, req: Request): Promise<Upload> {
-  const id = text(req.params.id);
-  const row = /^[A-Za-z0-9_-]{10,64}$/.test(id) ? await cd.deps.db.upload.findUnique({ where: { id } }) : null;
-  const fresh = row && cd.deps.clock.now().getTime() - row.createdAt.getTime() < UPLOAD_TTL_MS;
-  if (!row || !fresh || row.accountId !== session(req).account.id || row.kind !== 'stores') throw new NotFoundError('stores.import.upload_gone');
-  return { id: row.id, filename: row.filename, bytes: Buffer.from(row.content) };
-}
 
 function uploadPage(req: Request, res: Response, error: string | null = null): void {
   render(req, res, {
@@ -320,7 +296,7 @@ const mappingFields = (mapping: ColumnMapping | Record<string, string>) =>
   storeImportFields.map((f) => html`<input type="hidden" name="mapping.${f}" value="${(mapping as Record<string, string | undefined>)[f] ?? ''}">`);
 
 async function mappingPage(req: Request, res: Response, cd: ConsoleDeps, chosen?: Record<string, string>, error?: DomainError): Promise<void> {
-  const upload = await loadUpload(cd, req);
+  const upload = await loadUpload(cd, req, 'stores', 'stores.import.upload_gone');
   const file = readStoreFile(upload.bytes);
   const mapping: Record<string, string | undefined> = chosen ?? file.guess;
   const errors = error ? formErrors(req, error) : noErrors;
@@ -404,7 +380,7 @@ function previewPage(req: Request, res: Response, upload: Upload, mapping: Recor
 const isMappingError = (e: unknown): e is DomainError => isDomainError(e) && (e.key === 'store_import.missing_columns' || e.key === 'store_import.bad_mapping' || e.key === 'validation.failed');
 
 async function preview(req: Request, res: Response, cd: ConsoleDeps): Promise<void> {
-  const upload = await loadUpload(cd, req);
+  const upload = await loadUpload(cd, req, 'stores', 'stores.import.upload_gone');
   const mapping = mappingOf(req);
   try {
     const p = await previewStoreImport(cd.deps, session(req).actor, { bytes: upload.bytes, mapping, filename: upload.filename });
@@ -417,12 +393,12 @@ async function preview(req: Request, res: Response, cd: ConsoleDeps): Promise<vo
 }
 
 async function apply(req: Request, res: Response, cd: ConsoleDeps): Promise<void> {
-  const upload = await loadUpload(cd, req);
+  const upload = await loadUpload(cd, req, 'stores', 'stores.import.upload_gone');
   const mapping = mappingOf(req);
   const { actor } = session(req);
   try {
     const r = await applyStoreImport(cd.deps, actor, { bytes: upload.bytes, mapping, filename: upload.filename });
-    await cd.deps.db.upload.deleteMany({ where: { id: upload.id } });
+    await discardUpload(cd, upload.id);
     redirectWith(res, '/console/stores', tr(req, 'stores.import.done', { created: r.created, owned: r.owned, contacts: r.contacts, duplicates: r.skippedDuplicates }));
   } catch (e) {
     if (isMappingError(e)) return mappingPage(req, res, cd, mapping, e);
@@ -445,7 +421,7 @@ async function upload(req: Request, res: Response, cd: ConsoleDeps): Promise<voi
     if (e instanceof InvalidInputError) return uploadPage(req, res, tr(req, e.key, e.params));
     throw e;
   }
-  const id = await saveUpload(cd, req, file);
+  const id = await saveUpload(cd, req, 'stores', file);
   res.redirect(303, `/console/stores/import/${id}`);
 }
 
