@@ -127,6 +127,9 @@ export interface OpenedSession {
   token: string;
   csrfToken: string;
   expiresAt: Date;
+  /** How long the session may live from now: cookies carry this as a relative Max-Age, so a browser whose
+   * clock differs from the server's keeps the cookie exactly as long. */
+  maxAgeMs: number;
 }
 
 export async function openSession(deps: Deps, accountId: number): Promise<OpenedSession> {
@@ -139,7 +142,7 @@ export async function openSession(deps: Deps, accountId: number): Promise<Opened
     await tx.consoleSession.deleteMany({ where: { OR: [{ expiresAt: { lt: now } }, { lastSeenAt: { lt: new Date(now.getTime() - IDLE_MINUTES * 60_000) } }] } });
     await tx.consoleSession.create({ data: { id: sha256(token), accountId, csrfToken, createdAt: now, lastSeenAt: now, expiresAt } });
   });
-  return { token, csrfToken, expiresAt };
+  return { token, csrfToken, expiresAt, maxAgeMs: expiresAt.getTime() - now.getTime() };
 }
 
 export interface ActiveSession {

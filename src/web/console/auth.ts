@@ -11,6 +11,9 @@ import { cookieOf, csrfField, formErrors, handler, maybeSession, redirectWith, r
 
 export const SESSION_COOKIE = 'sb_session';
 const LOGIN_CSRF_COOKIE = 'sb_login';
+// Cookies carry a relative Max-Age, never an absolute Expires from the server's clock: a browser whose clock
+// is ahead of the server's (or a test's fixed clock) would otherwise drop them at once.
+const LOGIN_FORM_MAX_AGE_MS = 60 * 60_000;
 
 const sameToken = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
@@ -24,7 +27,7 @@ const safeNext = (v: unknown): string => (typeof v === 'string' && /^\/console(\
 function signInPage(req: Request, res: Response, o: { email?: string; error?: string; status?: number; next?: string }): void {
   // Sign-in's own CSRF token (there is no session yet): the same random value in a cookie and the form.
   const token = randomBytes(18).toString('base64url');
-  res.cookie(LOGIN_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/console/sign-in', secure: req.secure });
+  res.cookie(LOGIN_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/console/sign-in', secure: req.secure, maxAge: LOGIN_FORM_MAX_AGE_MS });
   render(req, res, {
     title: tr(req, 'console.sign_in.title'),
     status: o.status,
@@ -64,7 +67,7 @@ export function authRoutes(router: Router, cd: ConsoleDeps): void {
       const { accountId } = await signIn(cd.deps, { email, password });
       const opened = await openSession(cd.deps, accountId);
       res.clearCookie(LOGIN_CSRF_COOKIE, { path: '/console/sign-in' });
-      res.cookie(SESSION_COOKIE, opened.token, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure, expires: opened.expiresAt });
+      res.cookie(SESSION_COOKIE, opened.token, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure, maxAge: opened.maxAgeMs });
       res.redirect(303, safeNext(body.next));
     } catch (e) {
       if (!isDomainError(e)) throw e;

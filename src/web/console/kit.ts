@@ -58,10 +58,11 @@ export function requireAdmin(req: Request): void {
 
 // A flash message survives one redirect in a short cookie; it is escaped like any text when shown.
 const FLASH_COOKIE = 'sb_flash';
+const FLASH_MAX_AGE_MS = 5 * 60_000;
 
 export function redirectWith(res: Response, url: string, message: string, kind: 'ok' | 'error' = 'ok'): void {
   const value = Buffer.from(JSON.stringify({ kind, message: message.slice(0, 500) })).toString('base64url');
-  res.cookie(FLASH_COOKIE, value, { httpOnly: true, sameSite: 'lax', path: '/console', secure: res.req.secure });
+  res.cookie(FLASH_COOKIE, value, { httpOnly: true, sameSite: 'lax', path: '/console', secure: res.req.secure, maxAge: FLASH_MAX_AGE_MS });
   res.redirect(303, url);
 }
 
