@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient as SqliteClient, Prisma } from '../generated/sqlite/client.ts';
 
@@ -14,6 +14,38 @@ export const providerOf = (url: string): Provider =>
 
 /** `file:./data/seaboard.db` → `./data/seaboard.db` (relative to the working directory). */
 export const sqlitePath = (url: string): string => url.replace(/^file:/, '').replace(/\?.*$/, '');
+
+/**
+ * Creates the folder of a SQLite file when missing, one level at a time below the nearest folder that
+ * exists, after checking that one is a folder we may write in. (`mkdirSync(…, { recursive: true })` under
+ * /proc never returns: it spins a core forever.)
+ */
+export function ensureSqliteFolder(path: string): void {
+  if (path === ':memory:') return;
+  const missing: string[] = [];
+  let dir = dirname(resolve(path));
+  for (;;) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      const up = dirname(dir);
+      if (up === dir) throw new Error(`cannot create the database's folder for ${path}`);
+      missing.unshift(dir);
+      dir = up;
+      continue;
+    }
+    if (!isDir) throw new Error(`cannot create the database ${path}: ${dir} is not a folder`);
+    break;
+  }
+  if (missing.length === 0) return;
+  try {
+    accessSync(dir, constants.W_OK);
+    for (const d of missing) mkdirSync(d);
+  } catch (e) {
+    throw new Error(`cannot create the database's folder ${missing[missing.length - 1]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
 
 export interface Database {
   db: Db;
@@ -34,7 +66,7 @@ export async function openDatabase(url: string): Promise<Database> {
     db = new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 20 }) }) as unknown as Db;
   } else {
     const path = sqlitePath(url);
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    ensureSqliteFolder(path);
     db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: path, timeout: 10_000 }) });
     // In WAL mode, NORMAL syncs at checkpoints rather than at every commit: a crash of the process
     // loses nothing, a power cut may lose the last commits, and a commit costs ~0.1 ms instead of ~2.
