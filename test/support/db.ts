@@ -7,10 +7,10 @@ import { openDatabase, type Database } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
 
 /**
- * A fresh, migrated database for one test file: a temporary SQLite file, or a new PostgreSQL database
- * beside TEST_POSTGRES_URL when that is set (scripts/test.sh does).
+ * An empty database for one test: a temporary SQLite file, or a new PostgreSQL database beside
+ * TEST_POSTGRES_URL when that is set (scripts/test.sh does). Nothing is migrated yet.
  */
-export async function freshDatabase(): Promise<Database & { drop(): Promise<void> }> {
+export async function emptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env.TEST_POSTGRES_URL;
   if (base) {
     const name = `seaboard_t_${randomBytes(6).toString('hex')}`;
@@ -20,12 +20,9 @@ export async function freshDatabase(): Promise<Database & { drop(): Promise<void
     await admin.end();
     const url = new URL(base);
     url.pathname = `/${name}`;
-    await migrate(url.toString());
-    const database = await openDatabase(url.toString());
     return {
-      ...database,
+      url: url.toString(),
       drop: async () => {
-        await database.close();
         const c = new pg.Client({ connectionString: base });
         await c.connect();
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -34,14 +31,19 @@ export async function freshDatabase(): Promise<Database & { drop(): Promise<void
     };
   }
   const dir = mkdtempSync(join(tmpdir(), 'seaboard-test-'));
-  const url = `file:${join(dir, 'test.db')}`;
-  await migrate(url);
-  const database = await openDatabase(url);
+  return { url: `file:${join(dir, 'test.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh, migrated database for one test file (see emptyDatabase). */
+export async function freshDatabase(): Promise<Database & { drop(): Promise<void> }> {
+  const empty = await emptyDatabase();
+  await migrate(empty.url);
+  const database = await openDatabase(empty.url);
   return {
     ...database,
     drop: async () => {
       await database.close();
-      rmSync(dir, { recursive: true, force: true });
+      await empty.drop();
     },
   };
 }
