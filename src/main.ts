@@ -4,7 +4,7 @@ import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
-import { runMode, type RunMode } from './sandbox/mode.ts';
+import { modeFor, runMode, type RunMode } from './sandbox/mode.ts';
 import type { Sandbox } from './sandbox/sandbox.ts';
 import { version } from './version.ts';
 import type { ConsoleDeps } from './web/console/kit.ts';
@@ -17,6 +17,8 @@ export interface Running {
   url: string;
   /** Sandbox: Slack is the in-process stand-in, served at /sandbox; production: the real Slack, or none. */
   mode: RunMode;
+  /** No Slack settings on a company's own database: Slack is off (the sandbox never runs on real data). */
+  companyWithoutSlack: boolean;
   sandbox: Sandbox | null;
   stop(): Promise<void>;
 }
@@ -36,7 +38,9 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Ru
     database = await openDatabase(config.DATABASE_URL);
   }
   const deps = { db: database.db, clock: opts.clock ?? systemClock };
-  const mode = runMode(config);
+  // The database has a say only when the sandbox is asked for: production never loads the demo's code.
+  const kind = runMode(config) === 'sandbox' ? await (await import('./demo/marker.ts')).databaseKind(database.db) : 'company';
+  const { mode, companyWithoutSlack } = modeFor(config, kind);
   // Sandbox mode: the demo company in an empty database, and the bot talking to the stand-in Slack.
   // (Loaded only in sandbox mode: production never loads the sandbox or the demo.)
   const sandbox = mode === 'sandbox' ? await (await import('./sandbox/sandbox.ts')).startSandbox(config, deps) : null;
@@ -70,6 +74,7 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Ru
     bot,
     url,
     mode,
+    companyWithoutSlack,
     sandbox,
     stop: async () => {
       await bot?.stop();
@@ -91,7 +96,9 @@ export async function describeStart(running: Running, config: Config): Promise<s
   if (!running.sandbox) {
     return [
       `Mode: production${config.SANDBOX === '0' && !config.SLACK_BOT_TOKEN ? ' (SANDBOX=0)' : ''}`,
-      describeSlack(running.bot),
+      running.companyWithoutSlack
+        ? "Slack: off — no SLACK_BOT_TOKEN, and this database is a company's, not the demo's: the sandbox runs only on the demo company (set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn Slack on)"
+        : describeSlack(running.bot),
       `Console: ${consoleUrl} (first admin: npm run crm -- admin create EMAIL)`,
     ];
   }

@@ -15,6 +15,7 @@ import { roleSchema, type Actor } from '../domain/org/roles.ts';
 import { loadSettings } from '../domain/settings/settings.ts';
 import { DEMO_ADMIN, DEMO_MANAGER, DEMO_SEED, demoOrgFile, demoPeople, demoSettings, demoStores } from './company.ts';
 import { DemoHistory, historyStart, type HistoryStats } from './history.ts';
+import { markDemo } from './marker.ts';
 
 export { DEMO_ADMIN, DEMO_MANAGER } from './company.ts';
 
@@ -33,6 +34,8 @@ export async function seedDemoIfEmpty(deps: Deps, opts: { now?: Date } = {}): Pr
   const t0 = performance.now();
   if ((await deps.db.person.count()) > 0) return { seeded: false, ms: performance.now() - t0 };
   const now = opts.now ?? deps.clock.now();
+  // Marked first: a seed cut short still leaves a database that only the sandbox may use.
+  await markDemo(deps.db, now);
   // scrypt runs on the thread pool: the two hashes are made while the org and the stores go in.
   const hashes = Promise.all([hashPassword(DEMO_ADMIN.password), hashPassword(DEMO_MANAGER.password)]);
   const clock = fixedClock(historyStart(now, demoSettings.timezone));

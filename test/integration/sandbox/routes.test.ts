@@ -4,7 +4,8 @@ import { ids } from '../../../src/bot/ids.ts';
 import { claimRowPrefix } from '../../../src/bot/views/claim-list.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { describeStart, start, type Running } from '../../../src/main.ts';
-import { runMode } from '../../../src/sandbox/mode.ts';
+import { markDemo } from '../../../src/demo/marker.ts';
+import { modeFor, runMode, SandboxRefused } from '../../../src/sandbox/mode.ts';
 import type { PersonState } from '../../../src/sandbox/state.ts';
 import { world, type World } from '../../support/world.ts';
 
@@ -18,8 +19,10 @@ type Json = Record<string, any>;
 const REP = 'U0REP2'; // Sam Carter, en, team 1
 const OTHER = 'U0REP1'; // Li Lei
 
-async function server(env: Record<string, string> = {}) {
+/** The example company served by the app; marked as the demo's unless `company` (then it is a company's own). */
+async function server(env: Record<string, string> = {}, opts: { company?: boolean } = {}) {
   const w = await world();
+  if (!opts.company) await markDemo(w.db, w.clock.now());
   const config = loadConfig({ DATABASE_URL: w.database.url, PORT: '0', OUTBOX_PACE_MS: '0', ...env });
   const running = await start(config, { database: w.database, clock: w.clock });
   return { w, running, config, stop: async () => (await running.stop(), await w.drop()) };
@@ -53,6 +56,44 @@ describe('sandbox mode', () => {
     expect(runMode({ SLACK_BOT_TOKEN: 'xoxb-1', SANDBOX: '1' })).toBe('sandbox');
     expect(runMode({ SLACK_BOT_TOKEN: undefined, SANDBOX: '0' })).toBe('production');
     expect(() => loadConfig({ SANDBOX: 'yes' })).toThrow('SANDBOX: must be 0 or 1');
+  });
+
+  it('runs only on the demo company: an empty or demo database; a company of its own gets Slack off, and SANDBOX=1 is refused', () => {
+    const none = { SLACK_BOT_TOKEN: undefined, SANDBOX: undefined };
+    expect(modeFor(none, 'empty')).toEqual({ mode: 'sandbox', companyWithoutSlack: false });
+    expect(modeFor(none, 'demo')).toEqual({ mode: 'sandbox', companyWithoutSlack: false });
+    expect(modeFor(none, 'company')).toEqual({ mode: 'production', companyWithoutSlack: true });
+    expect(modeFor({ SLACK_BOT_TOKEN: 'xoxb-1', SANDBOX: undefined }, 'company')).toEqual({ mode: 'production', companyWithoutSlack: false });
+    expect(() => modeFor({ SLACK_BOT_TOKEN: undefined, SANDBOX: '1' }, 'company')).toThrow(SandboxRefused);
+    expect(modeFor({ SLACK_BOT_TOKEN: undefined, SANDBOX: '1' }, 'demo').mode).toBe('sandbox');
+  });
+
+  it("never turns itself on against a company's own database: no token means Slack off, nobody can act as anyone", async () => {
+    const s = await server({}, { company: true });
+    try {
+      expect(s.running.mode).toBe('production');
+      expect(s.running.bot).toBeNull();
+      const before = await s.w.db.person.findUniqueOrThrow({ where: { slackId: REP }, select: { locale: true } });
+      for (const path of ['/sandbox', '/sandbox/state?user=U0REP2']) expect((await fetch(`${s.running.url}${path}`)).status, path).toBe(404);
+      const post = await fetch(`${s.running.url}/sandbox/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: REP, text: '/crm lang zh' }) });
+      expect(post.status).toBe(404);
+      expect(await s.w.db.person.findUniqueOrThrow({ where: { slackId: REP }, select: { locale: true } })).toEqual(before);
+      const lines = await describeStart(s.running, s.config);
+      expect(lines[0]).toBe('Mode: production');
+      expect(lines[1]).toMatch(/^Slack: off — no SLACK_BOT_TOKEN, and this database is a company's, not the demo's/);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it("SANDBOX=1 on a company's own database stops the start with a clear message", async () => {
+    const w = await world();
+    try {
+      const config = loadConfig({ DATABASE_URL: w.database.url, PORT: '0', SANDBOX: '1' });
+      await expect(start(config, { database: w.database, clock: w.clock })).rejects.toThrow(/SANDBOX=1 refused: this database holds a company's own data/);
+    } finally {
+      await w.drop();
+    }
   });
 
   it('with a real-looking token and no SANDBOX: no /sandbox, and the start says production', async () => {
