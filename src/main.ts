@@ -3,6 +3,7 @@ import { createBot, type Bot } from './bot/app.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { probeWrite, WriteHealth } from './db/health.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { modeFor, runMode, type RunMode } from './sandbox/mode.ts';
 import type { Sandbox } from './sandbox/sandbox.ts';
@@ -37,6 +38,13 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Ru
     if (applied.length) console.log(`database: applied ${applied.join(', ')}`);
     database = await openDatabase(config.DATABASE_URL);
   }
+  await probeWrite(database).catch((e: unknown) => {
+    throw new Error(
+      `The database (${database.provider}) does not accept writes: ${(e as Error).message.split('\n').pop()?.trim()}. A read-only file, a file or folder owned by another user, a full disk or a read-only server cannot run Seaboard.`,
+    );
+  });
+  const writes = new WriteHealth(database);
+  writes.seed('ok');
   const deps = { db: database.db, clock: opts.clock ?? systemClock };
   // The database has a say only when the sandbox is asked for: production never loads the demo's code.
   const kind = runMode(config) === 'sandbox' ? await (await import('./demo/marker.ts')).databaseKind(database.db) : 'company';
@@ -46,7 +54,7 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Ru
   const sandbox = mode === 'sandbox' ? await (await import('./sandbox/sandbox.ts')).startSandbox(config, deps) : null;
   const botConfig = sandbox?.botConfig ?? config;
   const cd: ConsoleDeps = { deps, config, slack: null };
-  const web = createWebApp({ database, slackMode: () => bot?.mode ?? 'off', console: cd });
+  const web = createWebApp({ database, slackMode: () => bot?.mode ?? 'off', console: cd, writes });
   const bot = createBot(botConfig, deps, web);
   cd.slack = bot?.app.client ?? null;
   let self = '';

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Database } from '../db/client.ts';
+import { WriteHealth } from '../db/health.ts';
 import { version } from '../version.ts';
 import { apiRouter } from './api/index.ts';
 import { consoleRouter } from './console/index.ts';
@@ -11,9 +12,14 @@ export interface WebDeps {
   slackMode?: () => 'http' | 'socket' | 'off';
   /** The console and the API; left out, the server has only the health check (and the bot's endpoint). */
   console?: ConsoleDeps;
+  /** Whether the database still accepts writes; made here when not given. */
+  writes?: WriteHealth;
 }
 
-export function createWebApp({ database, slackMode = () => 'off', console: cd }: WebDeps): Express {
+export function createWebApp({ database, slackMode = () => 'off', console: cd, writes }: WebDeps): Express {
+  // The driver's error goes to the log, never to the caller: it can name files, hosts and users.
+  const logDbError = (e: unknown) => console.error(`database: ${(e as Error).message}`);
+  const writeHealth = writes ?? new WriteHealth(database, logDbError);
   const app = express();
   app.disable('x-powered-by');
   const trust = cd?.config.TRUST_PROXY;
@@ -24,15 +30,22 @@ export function createWebApp({ database, slackMode = () => 'off', console: cd }:
     next();
   });
 
-  // For load balancers and humans: 200 while the database answers, 503 when it does not.
+  // For load balancers and humans: 200 while the database answers and accepts writes, 503 when not.
   app.get('/healthz', async (_req, res) => {
     const started = Date.now();
     try {
       await database.db.$queryRawUnsafe('SELECT 1');
-      res.json({ status: 'ok', version, database: { provider: database.provider, status: 'ok', latencyMs: Date.now() - started }, slack: slackMode() });
     } catch (e) {
-      res.status(503).json({ status: 'error', version, database: { provider: database.provider, status: 'unreachable', error: (e as Error).message } });
+      logDbError(e);
+      res.status(503).json({ status: 'error', version, database: { provider: database.provider, status: 'unreachable' } });
+      return;
     }
+    const latencyMs = Date.now() - started;
+    if (writeHealth.current() === 'failing') {
+      res.status(503).json({ status: 'error', version, database: { provider: database.provider, status: 'read_only', latencyMs } });
+      return;
+    }
+    res.json({ status: 'ok', version, database: { provider: database.provider, status: 'ok', latencyMs }, slack: slackMode() });
   });
 
   if (cd) {
