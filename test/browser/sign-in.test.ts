@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleWorld, type ConsoleWorld } from '../support/console.ts';
+import { T0 } from '../support/world.ts';
 import { signInPage, useBrowser } from '../support/browser.ts';
 
 let cw: ConsoleWorld;
@@ -31,4 +32,24 @@ describe('signing in to the console in a browser', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Wrong email or password.');
     await expect(page.getByLabel('Email').inputValue()).resolves.toBe(cw.accounts.mgrEast.email);
   });
+
+  // The browser lives in real time; the server's clock may be anywhere. Cookies with a relative Max-Age
+  // keep working whichever is ahead, so the suite does not depend on the day it runs.
+  for (const [label, shift] of [['a year ahead of', 365], ['a year behind', -365]] as const) {
+    it(`signs in and stays signed in with the server's clock ${label} the browser's`, async () => {
+      cw.w.clock.set(new Date(Date.parse(T0) + shift * 86_400_000));
+      try {
+        const page = browser.page();
+        await signInPage(page, cw.url, cw.accounts.mgrWest);
+        await page.goto(`${cw.url}/console/people`);
+        expect(page.url()).toBe(`${cw.url}/console/people`);
+        const cookies = await page.context().cookies();
+        const session = cookies.find((c) => c.name === 'sb_session');
+        // Seven days from the browser's now, whatever the server's clock says.
+        expect(session?.expires ?? 0).toBeGreaterThan(Date.now() / 1000 + 6 * 86_400);
+      } finally {
+        cw.w.clock.set(T0);
+      }
+    });
+  }
 });
