@@ -127,11 +127,12 @@ export async function runServer(): Promise<void> {
   try {
     const config = loadConfig();
     const running = await start(config);
-    console.log(`Seaboard ${version} on ${running.url} (database: ${running.database.provider})`);
-    for (const line of await describeStart(running, config)) console.log(line);
+    // Before the banner: whoever reads it may stop the server at once.
     const shutdown = () => void running.stop().then(() => process.exit(0));
     process.on('SIGINT', shutdown);
     process.on('SIGTERM', shutdown);
+    console.log(`Seaboard ${version} on ${running.url} (database: ${running.database.provider})`);
+    for (const line of await describeStart(running, config)) console.log(line);
   } catch (e) {
     console.error((e as Error).message);
     process.exit(1);
