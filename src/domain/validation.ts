@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { InvalidInputError, type Issue } from './errors.ts';
 
 const wrongType: Record<string, string> = {
@@ -56,4 +56,24 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<
   const issues = issuesFromZod(result.error);
   const first = issues[0]!;
   throw new InvalidInputError('validation.failed', { field: first.path, count: issues.length }, issues);
+}
+
+// Control characters (C0, DEL, C1) and the bidirectional embeddings, overrides and isolates
+// (U+202A–U+202E, U+2066–U+2069) make a name or an identifier look like another one (`SO-1001` with a
+// hidden NUL, `invoice‮fdp.exe`), break CSV and logs, and reach Slack and the console as they are.
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+/** In a multi-line text: line breaks and tabs are what make it multi-line; the rest is refused alike. */
+const CONTROLS_MULTILINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+
+/** True when a text holds none of the characters `plainText` refuses. */
+export const isPlainText = (s: string, opts: { multiline?: boolean } = {}): boolean => !(opts.multiline ? CONTROLS_MULTILINE : CONTROLS).test(s);
+
+/**
+ * A name or an identifier: the string schema given, refusing control characters and bidirectional
+ * overrides (`validation.control_chars`). `multiline` lets line breaks (CR, LF, U+2028/9) and tabs
+ * through, for the notes and summaries people type on several lines. Every name and identifier schema
+ * of the domain goes through this.
+ */
+export function plainText(schema: z.ZodString = z.string(), opts: { multiline?: boolean } = {}): z.ZodString {
+  return schema.refine((s) => isPlainText(s, opts), { params: { key: 'validation.control_chars' } });
 }

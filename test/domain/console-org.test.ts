@@ -46,7 +46,8 @@ describe('org units', () => {
     expect(made.parentId).toBe(t1.id);
     const before = await snapshot();
     const east = await rejection(createUnit(w.deps, w.people.mgrWest, { key: 'x1', name: 'X', parentId: (await unit('hz-east')).id }));
-    expect([east.code, east.key, east.params.name]).toEqual(['forbidden', 'org.outside_subtree', 'Qiantang area']);
+    // Outside the subtree reads as "no such unit", without its name: ids cannot be probed.
+    expect([east.code, east.key, east.params.name]).toEqual(['not_found', 'org.unit_not_found', undefined]);
     const root = await rejection(createUnit(w.deps, w.people.mgrWest, { key: 'x2', name: 'X', parentId: null }));
     expect([root.code, root.key]).toEqual(['forbidden', 'org.root_needs_admin']);
     expect((await rejection(createUnit(w.deps, w.people.sup1, { key: 'x3', name: 'X', parentId: t1.id }))).key).toBe('org.needs_manager');
@@ -60,7 +61,7 @@ describe('org units', () => {
     const [a] = await auditOf('unit.rename');
     expect([JSON.parse(a!.before!), JSON.parse(a!.after!)]).toEqual([{ name: 'West Lake area' }, { name: 'West <Lake>' }]);
     const e = await rejection(renameUnit(w.deps, w.people.mgrWest, { unitId: (await unit('hz-east')).id, name: 'Mine' }));
-    expect(e.code).toBe('forbidden');
+    expect(e.code).toBe('not_found');
     expect((await unit('hz-east')).name).toBe('Qiantang area');
   });
 
@@ -87,9 +88,9 @@ describe('org units', () => {
     const own = await rejection(moveUnit(w.deps, w.people.mgrWest, { unitId: west.id, parentId: east.id }));
     expect([own.code, own.key]).toEqual(['forbidden', 'org.own_unit']);
     const out = await rejection(moveUnit(w.deps, w.people.mgrWest, { unitId: t1.id, parentId: east.id }));
-    expect([out.code, out.key]).toEqual(['forbidden', 'org.outside_subtree']);
+    expect([out.code, out.key]).toEqual(['not_found', 'org.unit_not_found']);
     const theirs = await rejection(moveUnit(w.deps, w.people.mgrWest, { unitId: (await unit('hz-east-t1')).id, parentId: west.id }));
-    expect(theirs.code).toBe('forbidden');
+    expect(theirs.code).toBe('not_found');
     const root = await rejection(moveUnit(w.deps, w.people.mgrWest, { unitId: t1.id, parentId: null }));
     expect(root.key).toBe('org.root_needs_admin');
     expect(await snapshot()).toEqual(before);
@@ -107,7 +108,7 @@ describe('org units', () => {
     const [a] = await auditOf('unit.delete');
     expect(JSON.parse(a!.before!)).toMatchObject({ key: 'tmp', name: 'Temporary', parentId: t1.id });
     expect((await rejection(deleteUnit(w.deps, w.people.mgrWest, west.id))).key).toBe('org.own_unit');
-    expect((await rejection(deleteUnit(w.deps, w.people.mgrWest, (await unit('hz-east-t1')).id))).code).toBe('forbidden');
+    expect((await rejection(deleteUnit(w.deps, w.people.mgrWest, (await unit('hz-east-t1')).id))).code).toBe('not_found');
   });
 
   it('sets a lead: an active supervisor, manager or admin of the unit or above', async () => {
@@ -131,7 +132,7 @@ describe('org units', () => {
     const own = await rejection(setUnitLead(w.deps, w.people.mgrWest, { unitId: (await unit('hz-west')).id, leadId: null }));
     expect(own.key).toBe('org.own_unit');
     const east = await rejection(setUnitLead(w.deps, w.people.mgrWest, { unitId: squad.id, leadId: w.people.mgrEast.id }));
-    expect([east.code, east.key]).toEqual(['forbidden', 'person.outside_team']);
+    expect([east.code, east.key, east.params.name]).toEqual(['not_found', 'person.not_found', undefined]);
     expect((await unit('squad')).leadId).toBeNull();
   });
 
@@ -254,16 +255,16 @@ describe('people', () => {
     const east = await unit('hz-east');
     const before = await snapshot();
     const out = await rejection(updatePerson(w.deps, w.people.mgrWest, { personId: w.people.rep4.id, name: 'Mine now' }));
-    expect([out.code, out.key]).toEqual(['forbidden', 'person.outside_team']);
+    expect([out.code, out.key, out.params.name]).toEqual(['not_found', 'person.not_found', undefined]);
     expect((await rejection(updatePerson(w.deps, w.people.mgrWest, { personId: w.people.rep1.id, unitId: east.id }))).key).toBe('org.outside_subtree');
-    expect((await rejection(updatePerson(w.deps, w.people.mgrWest, { personId: w.people.admin.id, name: 'X' }))).code).toBe('forbidden');
+    expect((await rejection(updatePerson(w.deps, w.people.mgrWest, { personId: w.people.admin.id, name: 'X' }))).code).toBe('not_found');
     expect((await rejection(updatePerson(w.deps, w.people.mgrWest, { personId: w.people.rep1.id, role: 'admin' }))).key).toBe('person.cannot_grant_admin');
     expect((await rejection(updatePerson(w.deps, w.people.mgrWest, { personId: w.people.mgrWest.id, role: 'admin' }))).key).toBe('person.own_position');
     expect((await rejection(updatePerson(w.deps, w.people.admin, { personId: w.people.admin.id, role: 'manager' }))).key).toBe('person.own_position');
     const owns = await rejection(updatePerson(w.deps, w.people.admin, { personId: w.people.rep1.id, role: 'admin', unitId: null }));
     expect([owns.code, owns.key, owns.params]).toEqual(['conflict', 'person.admin_owns_stores', { name: 'Li Lei', count: 1 }]);
-    expect((await rejection(personHistory(w.deps, w.people.mgrWest, w.people.rep4.id))).code).toBe('forbidden');
-    expect((await rejection(getPerson(w.deps, w.people.mgrWest, w.people.rep4.id))).code).toBe('forbidden');
+    expect((await rejection(personHistory(w.deps, w.people.mgrWest, w.people.rep4.id))).code).toBe('not_found');
+    expect((await rejection(getPerson(w.deps, w.people.mgrWest, w.people.rep4.id))).code).toBe('not_found');
     expect(await snapshot()).toEqual(before);
     // A manager may rename itself: its position is untouched.
     expect((await updatePerson(w.deps, w.people.mgrWest, { personId: w.people.mgrWest.id, name: 'Wang Fang (W)' })).name).toBe('Wang Fang (W)');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/domain/imports/csv.ts';
 import { applyStoreImport, readStoreFile } from '../../src/domain/imports/store-import.ts';
 import { listConsoleStores } from '../../src/domain/stores/console-list.ts';
+import { csvCell, isInertCell } from '../../src/domain/csv-cells.ts';
 import { exportColumns, exportStores, safeCell } from '../../src/domain/stores/export.ts';
 import { worldPerTest, type World } from '../support/world.ts';
 
@@ -43,12 +44,38 @@ describe('store export', () => {
     await expect(applyStoreImport(w.deps, w.people.admin, { bytes, mapping: guess })).rejects.toMatchObject({ key: 'store_import.nothing_to_create', params: { duplicates: 7 } });
   });
 
-  it('neutralises cells a spreadsheet would run as formulas, and keeps phone numbers', () => {
-    expect(safeCell('=HYPERLINK("x")')).toBe(`'=HYPERLINK("x")`);
-    expect(safeCell('@SUM(A1)')).toBe(`'@SUM(A1)`);
-    expect(safeCell('+cmd|calc')).toBe(`'+cmd|calc`);
-    expect(safeCell('+86 138 0000 0001')).toBe('+86 138 0000 0001');
-    expect(safeCell('-12.5')).toBe('-12.5');
+  it('neutralises every text cell a spreadsheet would run as a formula; only numbers the app wrote keep their sign', () => {
+    const payloads = [`-1+1+cmd|' /C calc'!A0`, '+1+HYPERLINK("http://evil.example","x")', '-2+3', '=1+1', '@SUM(A1)', '\tx', '\rx', '\nx', ' =1+1', '＝1+1', '＋1', '－1', '＠SUM(A1)'];
+    for (const p of payloads) expect(safeCell(p), JSON.stringify(p)).toBe(`'${p}`);
+    // A phone number or a negative number typed by someone is text like any other: no sign gets through.
+    expect(safeCell('+86 138 0000 0001')).toBe(`'+86 138 0000 0001`);
+    expect(safeCell('-12.5')).toBe(`'-12.5`);
     expect(safeCell('老王面馆')).toBe('老王面馆');
+    expect(safeCell('a=b')).toBe('a=b');
+    // Coordinates and amounts the app computed stay numbers.
+    expect([csvCell(-12.5), csvCell(120.12), csvCell(0), csvCell(null), csvCell(Number.NaN)]).toEqual(['-12.5', '120.12', '0', '', '']);
+  });
+
+  it('round-trips known payloads in every text column of the export', async () => {
+    const payloads = [`-1+1+cmd|' /C calc'!A0`, '+1+HYPERLINK("http://evil.example","x")', '-2+3', '=1+1', '@SUM(A1)', '\tx', '\rx'];
+    const stores = await w.db.store.findMany({ orderBy: { id: 'asc' }, take: payloads.length });
+    // Written straight to the database: what an older version or another tool may have left there.
+    for (const [i, p] of payloads.entries()) {
+      await w.db.store.update({ where: { id: stores[i]!.id }, data: { name: p, address: p, phone: p, source: p } });
+    }
+    await w.db.region.updateMany({ data: { name: '=2+2' } });
+    await w.db.person.updateMany({ data: { name: '@SUM(B1)' } });
+    const csv = readCsv(await exported(w.people.admin, {}, { ...labels, name: '=name' }));
+    expect(csv.headers[1]).toBe(`'=name`);
+    const cells = csv.rows.flatMap((r) => r.values);
+    expect(csv.rows.length).toBe(await w.db.store.count());
+    for (const c of cells) expect(isInertCell(c), JSON.stringify(c)).toBe(true);
+    // (the reader turns a quoted lone CR into LF)
+    const nl = (s: string) => s.replace(/\r/g, '\n');
+    for (const p of payloads) expect(cells.filter((c) => nl(c) === nl(`'${p}`)).length, JSON.stringify(p)).toBe(4);
+    expect(cells).toContain(`'=2+2`);
+    expect(cells).toContain(`'@SUM(B1)`);
+    const lng = exportColumns.indexOf('lng');
+    expect(csv.rows.every((r) => r.values[lng] === '' || /^-?\d+(\.\d+)?$/.test(r.values[lng]!))).toBe(true);
   });
 });

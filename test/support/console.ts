@@ -1,8 +1,16 @@
 import { loadConfig } from '../../src/config.ts';
-import { hashPassword } from '../../src/domain/console/passwords.ts';
+import { hashPassword, setPasswordCost } from '../../src/domain/console/passwords.ts';
 import { start, type Running } from '../../src/main.ts';
 import { SlackStandin } from '../../src/slack-standin/standin.ts';
 import { world, type World } from './world.ts';
+
+/**
+ * Console tests hash and check passwords at a cheap scrypt cost, chosen explicitly here: the product's
+ * (OWASP's N=2^17) takes 128 MiB and a few hundred milliseconds per sign-in.
+ * test/domain/console-sign-in.test.ts checks the product’s default.
+ */
+export const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 };
+setPasswordCost(TEST_PASSWORD_COST);
 
 export interface Account {
   email: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../validation.ts';
 import type { Settings } from '../settings/settings.ts';
 import { idSchema, reasonSchema } from '../stores/fields.ts';
 
@@ -59,10 +60,10 @@ export type FieldsOf = {
 };
 export type AnyFields = FieldsOf[Flow];
 
-export const contractNoSchema = z.string().trim().min(1).max(CONTRACT_NO_MAX);
+export const contractNoSchema = plainText(z.string().trim().min(1).max(CONTRACT_NO_MAX));
 export const transferRequestSchema = z.object({ toPersonId: idSchema, reason: reasonSchema });
 export const extendRequestSchema = z.object({ days: z.number().int().min(1).max(365), reason: reasonSchema });
-export const terminateRequestSchema = z.object({ reason: z.string().trim().min(1).max(COMMENT_MAX) });
+export const terminateRequestSchema = z.object({ reason: plainText(z.string().trim().min(1).max(COMMENT_MAX), { multiline: true }) });
 
 /** The flows whose amount is weighed against a threshold (settings.approvalThresholds). */
 export function thresholdOf(flow: Flow, settings: Settings): number | null {

@@ -18,7 +18,7 @@ import {
 import { visibleStore } from '../stores/stores.ts';
 import { idSchema } from '../stores/fields.ts';
 import { formatDate, startOfDay } from '../time/zone.ts';
-import { issuesFromZod, parse } from '../validation.ts';
+import { issuesFromZod, parse, plainText } from '../validation.ts';
 import { openRequest, reopenReturned } from './engine.ts';
 import { COMMENT_MAX, contractNoSchema, extendRequestSchema, terminateRequestSchema, transferRequestSchema, type Flow } from './flows.ts';
 
@@ -26,7 +26,7 @@ import { COMMENT_MAX, contractNoSchema, extendRequestSchema, terminateRequestSch
 // resubmits a returned request. Every problem of the input is reported at once, by field, and
 // nothing is written unless all is well.
 
-const optionalText = (max: number) => z.string().trim().max(max).optional().transform((s) => (s ? s : null));
+const optionalText = (max: number) => plainText(z.string().trim().max(max), { multiline: true }).optional().transform((s) => (s ? s : null));
 
 export const signRequestSchema = z.object({
   wonAmount: amountSchema,
@@ -37,7 +37,7 @@ export const signRequestSchema = z.object({
 });
 
 export const reportRevisionSchema = z.object({
-  name: z.string().trim().min(1).max(NAME_MAX),
+  name: plainText(z.string().trim().min(1).max(NAME_MAX)),
   amount: amountSchema,
   expectedCloseAt: closeDateSchema,
   competitors: optionalText(COMPETITORS_MAX),

@@ -7,10 +7,10 @@ import { ConflictError, ForbiddenError, InvalidInputError, LimitReachedError, No
 import type { Actor } from '../org/roles.ts';
 import { actorById } from '../people/people.ts';
 import { parse } from '../validation.ts';
-import { decoyHash, hashPassword, oneTimePassword, verifyPassword } from './passwords.ts';
+import { decoyHash, hashPassword, needsRehash, oneTimePassword, verifyPassword } from './passwords.ts';
+import { addressKey, afterFailure, afterSuccess, clearEmail, countAttempt, emailKey, emailLock, LOCK_MINUTES, MAX_FAILURES } from './throttle.ts';
 
-export const MAX_FAILURES = 5;
-export const LOCK_MINUTES = 15;
+export { LOCK_MINUTES, MAX_FAILURES };
 /** A session ends after this long without a request, and in any case this long after sign-in. */
 export const IDLE_MINUTES = 8 * 60;
 export const MAX_SESSION_HOURS = 7 * 24;
@@ -84,42 +84,76 @@ export async function resetConsolePassword(deps: Deps, actor: Actor | null, emai
     if (!account) throw new NotFoundError('console.no_account', { email: e });
     await tx.consoleAccount.update({ where: { id: account.id }, data: { passwordHash, mustChangePassword: true, failedAttempts: 0, lockedUntil: null, updatedAt: now } });
     await tx.consoleSession.deleteMany({ where: { accountId: account.id } });
+    // A new password from an admin ends a lock too.
+    await clearEmail(tx, account.email);
     await audit(tx, { actorId: actor?.id ?? null, action: 'console.password_reset', entity: 'person', entityId: account.personId, at: now });
     return { accountId: account.id, personId: account.personId, email: e, password };
   });
 }
 
 /**
- * Checks an email and password. Five wrong passwords in a row lock the account for 15 minutes; the
- * answer never tells whether the email exists.
+ * Checks an email and password. The attempt is counted before the password is checked (throttle.ts):
+ * per email, five in a row without a success lock it for 15 minutes; per client address, delays grow
+ * after ten. Known and unknown emails are answered alike: the same messages, the same statuses, a
+ * password check of the same cost. A hash made with older scrypt parameters is replaced on success.
  */
-export async function signIn(deps: Deps, input: { email: string; password: string }): Promise<{ accountId: number }> {
-  const email = emailSchema.safeParse(input.email);
-  const account = email.success ? await deps.db.consoleAccount.findUnique({ where: { email: email.data }, include: { person: true } }) : null;
-  if (!account) {
-    await verifyPassword(input.password, await decoyHash());
-    throw new InvalidInputError('console.sign_in_failed');
-  }
+export async function signIn(deps: Deps, input: { email: string; password: string; ip?: string | null }): Promise<{ accountId: number }> {
   const now = deps.clock.now();
-  if (account.lockedUntil && account.lockedUntil > now) throw new LimitReachedError('console.locked', { until: account.lockedUntil });
-  if (!(await verifyPassword(input.password, account.passwordHash))) {
-    const failures = account.failedAttempts + 1;
-    const lock = failures >= MAX_FAILURES;
-    await inTransaction(deps.db, async (tx) => {
-      // Counted in the database, so that parallel guesses are all counted.
-      await tx.consoleAccount.update({
-        where: { id: account.id },
-        data: lock ? { failedAttempts: 0, lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) } : { failedAttempts: { increment: 1 } },
-      });
-      if (lock) await audit(tx, { actorId: null, action: 'console.locked', entity: 'person', entityId: account.personId, at: now });
-    });
-    if (lock) throw new LimitReachedError('console.locked', { until: new Date(now.getTime() + LOCK_MINUTES * 60_000) });
+  const email = emailSchema.safeParse(input.email);
+  const keys = { address: addressKey(input.ip), email: emailKey(email.success ? email.data : String(input.email ?? '')) };
+  const account = email.success ? await deps.db.consoleAccount.findUnique({ where: { email: email.data }, include: { person: true } }) : null;
+  const lockedOut = async (until: Date, lockedNow: boolean): Promise<never> => {
+    if (lockedNow && account) {
+      const personId = account.personId;
+      await inTransaction(deps.db, (tx) => audit(tx, { actorId: null, action: 'console.locked', entity: 'person', entityId: personId, after: { until }, at: now }));
+    }
+    throw new LimitReachedError('console.locked', { until });
+  };
+
+  const refused = await countAttempt(deps.db, keys, now);
+  if (refused?.reason === 'address') throw new LimitReachedError('console.address_wait', { until: refused.until });
+  if (refused) return lockedOut(refused.until, refused.lockedNow);
+
+  const password = String(input.password ?? '');
+  const right = await verifyPassword(password, account?.passwordHash ?? (await decoyHash()));
+  if (!account || !right) {
+    const lock = await afterFailure(deps.db, keys, now);
+    if (lock) return lockedOut(lock.until, lock.lockedNow);
     throw new InvalidInputError('console.sign_in_failed');
   }
+  // Parallel guesses may have locked the email while this password was checked: then it does not count.
+  const late = await afterSuccess(deps.db, keys, now);
+  if (late) return lockedOut(late.lockedUntil, false);
   if (!account.person.active) throw new ForbiddenError('person.inactive');
   if (!consoleRoles.has(account.person.role)) throw new ForbiddenError('console.role_has_no_console', { name: account.person.name, role: account.person.role });
-  await deps.db.consoleAccount.update({ where: { id: account.id }, data: { failedAttempts: 0, lockedUntil: null, lastSignInAt: now } });
+  const rehashed = needsRehash(account.passwordHash) ? await hashPassword(password) : null;
+  // Conditional: a password changed meanwhile is not overwritten with the old one.
+  await inTransaction(deps.db, async (tx) => {
+    if (rehashed) await tx.consoleAccount.updateMany({ where: { id: account.id, passwordHash: account.passwordHash }, data: { passwordHash: rehashed } });
+    await tx.consoleAccount.update({ where: { id: account.id }, data: { failedAttempts: 0, lockedUntil: null, lastSignInAt: now } });
+  });
   return { accountId: account.id };
+}
+
+/** Whether a person's console sign-in is locked now, and until when. */
+export async function consoleLock(deps: Deps, personId: number): Promise<{ until: Date } | null> {
+  const account = await deps.db.consoleAccount.findUnique({ where: { personId }, select: { email: true } });
+  return account ? emailLock(deps.db, account.email, deps.clock.now()) : null;
+}
+
+/** An admin ends the lock of a person's console sign-in (and its series of wrong passwords). */
+export async function unlockConsoleAccount(deps: Deps, actor: Actor, personId: number): Promise<{ unlocked: boolean }> {
+  if (actor.role !== 'admin' || !actor.active) throw new ForbiddenError('console.admin_only');
+  const now = deps.clock.now();
+  return inTransaction(deps.db, async (tx) => {
+    const account = await tx.consoleAccount.findUnique({ where: { personId } });
+    if (!account) throw new NotFoundError('console.no_account_for_person', { id: personId });
+    const lock = await emailLock(tx, account.email, now);
+    await clearEmail(tx, account.email);
+    await tx.consoleAccount.update({ where: { id: account.id }, data: { failedAttempts: 0, lockedUntil: null, updatedAt: now } });
+    await audit(tx, { actorId: actor.id, action: 'console.unlock', entity: 'person', entityId: personId, before: { lockedUntil: lock?.until ?? null }, at: now });
+    return { unlocked: lock !== null };
+  });
 }
 
 export interface OpenedSession {

@@ -6,13 +6,19 @@ import type { Deps } from '../deps.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
 import { assertActive } from '../org/scope.ts';
-import { parse } from '../validation.ts';
+import { parse, plainText } from '../validation.ts';
 
 /**
- * Bearer tokens for the company's order system (`POST /api/orders`). A token is shown once, when
+ * Bearer tokens for the company's order system (`/api/orders`). A token is shown once, when
  * it is created; only its SHA-256 is stored, so a leaked database holds no usable token, and a
- * lookup by hash compares nothing secret character by character.
+ * lookup by hash compares nothing secret character by character. Each token has a scope, chosen
+ * when it is made: `orders:write` records orders (and reads them), `orders:read` only reads.
  */
+export const apiTokenScopes = ['orders:write', 'orders:read'] as const;
+export type ApiTokenScope = (typeof apiTokenScopes)[number];
+const scopeSchema = z.enum(apiTokenScopes);
+/** What a scope allows: writing orders includes reading them. */
+export const scopeAllows = (scope: string, needed: ApiTokenScope): boolean => scope === needed || (scope === 'orders:write' && needed === 'orders:read');
 const TOKEN = /^sb_[A-Za-z0-9_-]{43}$/;
 const PREFIX_LENGTH = 10;
 /** lastUsedAt is a hint for admins ("still in use?"), not a log: one write a minute at most. */
@@ -25,12 +31,13 @@ function assertAdmin(actor: Actor): void {
   if (actor.role !== 'admin') throw new ForbiddenError('api_token.needs_admin');
 }
 
-const createSchema = z.object({ name: z.string().trim().min(1).max(80) }).strict();
+const createSchema = z.object({ name: plainText(z.string().trim().min(1).max(80)), scope: scopeSchema.default('orders:write') }).strict();
 
 export interface ApiTokenView {
   id: number;
   name: string;
   prefix: string;
+  scope: ApiTokenScope;
   createdAt: Date;
   createdBy: string | null;
   lastUsedAt: Date | null;
@@ -45,10 +52,10 @@ export async function createApiToken(deps: Deps, actor: Actor, input: z.input<ty
   const now = deps.clock.now();
   return inTransaction(deps.db, async (tx) => {
     const row = await tx.apiToken.create({
-      data: { name: v.name, tokenHash: hashToken(token), prefix: token.slice(0, PREFIX_LENGTH), createdById: actor.id, createdAt: now },
+      data: { name: v.name, scope: v.scope, tokenHash: hashToken(token), prefix: token.slice(0, PREFIX_LENGTH), createdById: actor.id, createdAt: now },
     });
-    await audit(tx, { actorId: actor.id, action: 'api_token.create', entity: 'api_token', entityId: row.id, after: { name: row.name, prefix: row.prefix }, at: now });
-    return { token, apiToken: { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.createdAt } };
+    await audit(tx, { actorId: actor.id, action: 'api_token.create', entity: 'api_token', entityId: row.id, after: { name: row.name, prefix: row.prefix, scope: v.scope }, at: now });
+    return { token, apiToken: { id: row.id, name: row.name, prefix: row.prefix, scope: v.scope, createdAt: row.createdAt } };
   });
 }
 
@@ -61,6 +68,8 @@ export async function listApiTokens(deps: Deps, actor: Actor): Promise<ApiTokenV
     id: r.id,
     name: r.name,
     prefix: r.prefix,
+    // Anything unexpected in the column reads as the narrower scope.
+    scope: r.scope === 'orders:write' ? 'orders:write' : 'orders:read',
     createdAt: r.createdAt,
     createdBy: nameOf.get(r.createdById) ?? null,
     lastUsedAt: r.lastUsedAt,
@@ -84,7 +93,7 @@ export async function revokeApiToken(deps: Deps, actor: Actor, id: number): Prom
 }
 
 /** The token a request presents, if it is one we issued and have not revoked; null otherwise. */
-export async function verifyApiToken(deps: Deps, token: string): Promise<{ id: number; name: string; prefix: string } | null> {
+export async function verifyApiToken(deps: Deps, token: string): Promise<{ id: number; name: string; prefix: string; scope: ApiTokenScope } | null> {
   if (typeof token !== 'string' || !TOKEN.test(token)) return null;
   const row = await deps.db.apiToken.findUnique({ where: { tokenHash: hashToken(token) } });
   if (!row || row.revokedAt) return null;
@@ -96,5 +105,5 @@ export async function verifyApiToken(deps: Deps, token: string): Promise<{ id: n
       data: { lastUsedAt: now },
     });
   }
-  return { id: row.id, name: row.name, prefix: row.prefix };
+  return { id: row.id, name: row.name, prefix: row.prefix, scope: row.scope === 'orders:write' ? 'orders:write' : 'orders:read' };
 }

@@ -5,7 +5,7 @@ import { BULK_CHUNK, dialectOf, inJson, insertRows, KEY_CHUNK, type Column } fro
 import type { Deps } from '../deps.ts';
 import { ConflictError, DomainError, InvalidInputError, NotFoundError, type Issue, type MessageParams } from '../errors.ts';
 import { loadSettings, type Settings } from '../settings/settings.ts';
-import { issuesFromZod, parse } from '../validation.ts';
+import { issuesFromZod, parse, plainText } from '../validation.ts';
 import { computeGrade, type Grade } from './grades.ts';
 
 /** 100,000,000.00 yuan: far above any real order, low enough to stay an exact integer everywhere. */
@@ -14,9 +14,13 @@ const EARLIEST = new Date('2000-01-01T00:00:00Z');
 /** The order system's clock may run a little ahead of ours. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
+/** An order number as the order system writes it; a store code as the CRM made it. */
+export const orderNoSchema = plainText(z.string().trim().min(1).max(64));
+export const storeCodeSchema = plainText(z.string().trim().min(1).max(40));
+
 export const orderSchema = z.object({
-  orderNo: z.string().trim().min(1).max(64),
-  storeCode: z.string().trim().min(1).max(40),
+  orderNo: orderNoSchema,
+  storeCode: storeCodeSchema,
   /** Minor units (fen). */
   amount: z.number().int().min(0).max(MAX_ORDER_AMOUNT),
   orderedAt: z.date().min(EARLIEST, 'order.too_old'),

@@ -9,7 +9,7 @@ import { loadSettings } from '../settings/settings.ts';
 import { idSchema } from '../stores/fields.ts';
 import { visibleStore } from '../stores/stores.ts';
 import { addDays, formatDate, startOfDay, zonedTimeToUtc } from '../time/zone.ts';
-import { issuesFromZod, parse } from '../validation.ts';
+import { issuesFromZod, parse, plainText } from '../validation.ts';
 import { openRequest } from '../approvals/engine.ts';
 import type { ReportFields } from '../approvals/flows.ts';
 
@@ -37,10 +37,7 @@ export const NOTES_MAX = 2000;
 export const STAGE_NOTE_MAX = 500;
 
 const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
+  plainText(z.string().trim().max(max), { multiline: true })
     .optional()
     .transform((s) => (s ? s : undefined));
 
@@ -59,7 +56,7 @@ export const closeDateSchema = z.union([z.date(), z.string().regex(/^\d{4}-\d{2}
 
 export const createOpportunitySchema = z.object({
   storeId: idSchema,
-  name: z.string().trim().min(1).max(NAME_MAX),
+  name: plainText(z.string().trim().min(1).max(NAME_MAX)),
   /** Minor units (fen / cents). */
   amount: amountSchema,
   expectedCloseAt: closeDateSchema,
@@ -220,7 +217,7 @@ export async function getOpportunity(deps: Deps, actor: Actor, id: number) {
 
 export const changeStageSchema = z.object({
   stage: z.enum(opportunityStages),
-  note: z.string().trim().min(1).max(STAGE_NOTE_MAX),
+  note: plainText(z.string().trim().min(1).max(STAGE_NOTE_MAX), { multiline: true }),
 });
 
 /**

@@ -5,7 +5,7 @@ import { audit } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, type MessageParams } from '../errors.ts';
 import { idSchema } from '../stores/fields.ts';
-import { parse } from '../validation.ts';
+import { parse, plainText } from '../validation.ts';
 import type { Actor } from './roles.ts';
 import { assertActive } from './scope.ts';
 import { ancestors, loadTree, subtree, type OrgTree } from './tree.ts';
@@ -16,7 +16,7 @@ export type { OrgUnit };
 // own unit: it may rename its own unit, but its position (parent, lead, existence) is decided above it.
 
 export const unitKeySchema = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'org.key_format');
-export const unitNameSchema = z.string().trim().min(1).max(80);
+export const unitNameSchema = plainText(z.string().trim().min(1).max(80));
 
 export const createUnitSchema = z.object({ key: unitKeySchema, name: unitNameSchema, parentId: idSchema.nullable() });
 export const renameUnitSchema = z.object({ unitId: idSchema, name: unitNameSchema });
@@ -50,8 +50,8 @@ export const canPlaceUnit = (a: OrgAccess, unitId: number): boolean => canEditUn
 
 async function unitFor(tx: Tx, access: OrgAccess, unitId: number): Promise<OrgUnit> {
   const unit = await tx.orgUnit.findUnique({ where: { id: unitId } });
-  if (!unit) throw new NotFoundError('org.unit_not_found', { id: unitId });
-  if (!canEditUnit(access, unit.id)) throw new ForbiddenError('org.outside_subtree', { name: unit.name });
+  // A unit outside the actor's subtree reads as not found, so that ids cannot be probed for names.
+  if (!unit || !canEditUnit(access, unit.id)) throw new NotFoundError('org.unit_not_found', { id: unitId });
   return unit;
 }
 
@@ -169,8 +169,7 @@ export async function setUnitLead(deps: Deps, actor: Actor, input: z.input<typeo
     assertMayPlace(access, unit);
     if (v.leadId !== null) {
       const person = await tx.person.findUnique({ where: { id: v.leadId }, select: { name: true, role: true, unitId: true, active: true } });
-      if (!person) throw new NotFoundError('person.not_found', { id: v.leadId });
-      if (!canEditUnit(access, person.unitId)) throw new ForbiddenError('person.outside_team', { name: person.name });
+      if (!person || !canEditUnit(access, person.unitId)) throw new NotFoundError('person.not_found', { id: v.leadId });
       const problem = leadProblem(access.tree, unit.id, person);
       if (problem) throw fieldError('leadId', problem.key, problem.params);
     }

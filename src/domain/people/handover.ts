@@ -28,8 +28,8 @@ export async function deactivateWithHandover(deps: Deps, actor: Actor, input: z.
   return inTransaction(deps.db, async (tx) => {
     const { settings, scope } = await scopeFor(tx, actor);
     const leaver = await tx.person.findUnique({ where: { id: v.personId } });
-    if (!leaver) throw new NotFoundError('person.not_found', { id: v.personId });
-    if (!leadsUnit(scope, leaver.unitId)) throw new ForbiddenError('person.outside_team', { name: leaver.name });
+    // Outside the actor's team reads as not found, so that ids cannot be probed for names.
+    if (!leaver || !leadsUnit(scope, leaver.unitId)) throw new NotFoundError('person.not_found', { id: v.personId });
     if (leaver.id === actor.id) throw new ConflictError('person.cannot_deactivate_self');
     if (!leaver.active) throw new ConflictError('person.already_inactive', { name: leaver.name });
     if (v.toPersonId === leaver.id) throw new ConflictError('person.handover_to_self');

@@ -9,7 +9,7 @@ import { subtree } from '../org/tree.ts';
 import { canEditUnit, leadProblem, orgAccess, type OrgAccess } from '../org/units.ts';
 import { idSchema } from '../stores/fields.ts';
 import { isValidTimeZone } from '../time/zone.ts';
-import { parse } from '../validation.ts';
+import { parse, plainText } from '../validation.ts';
 
 export type { Person };
 
@@ -21,7 +21,7 @@ const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? 
 /** A text a form may leave empty: '' means "none" (null). */
 const optionalText = <S extends z.ZodType>(s: S) => z.preprocess(blankToNull, s.nullable()).optional();
 
-const nameSchema = z.string().trim().min(1).max(80);
+const nameSchema = plainText(z.string().trim().min(1).max(80));
 const emailSchema = z.string().trim().max(120).pipe(z.email('person.email_format'));
 const timezoneSchema = z.string().trim().max(64).refine(isValidTimeZone, { params: { key: 'person.bad_timezone' } });
 export const slackIdSchema = z.string().trim().regex(/^[UW][A-Z0-9]{2,20}$/, 'person.slack_id_format');
@@ -57,8 +57,8 @@ const seesPerson = (a: OrgAccess, p: { unitId: number | null }) => canEditUnit(a
 
 async function personFor(tx: Tx, access: OrgAccess, personId: number): Promise<Person> {
   const person = await tx.person.findUnique({ where: { id: personId } });
-  if (!person) throw new NotFoundError('person.not_found', { id: personId });
-  if (!seesPerson(access, person)) throw new ForbiddenError('person.outside_team', { name: person.name });
+  // Someone outside the actor's team is "not found", like an id that does not exist: ids cannot be probed.
+  if (!person || !seesPerson(access, person)) throw new NotFoundError('person.not_found', { id: personId });
   return person;
 }
 

@@ -1,5 +1,6 @@
 // What the console's region changes share: who may touch which region, and the checks of an outline.
 import { z } from 'zod';
+import { plainText } from '../validation.ts';
 import type { Db, Tx } from '../../db/client.ts';
 import { DomainError, ForbiddenError, InvalidInputError, type Issue, type MessageParams } from '../errors.ts';
 import { bbox, parseRing, ringsOverlap, type BBox, type LngLat } from '../geo/polygon.ts';
@@ -9,7 +10,7 @@ import { orgSnapshot } from '../org/snapshot.ts';
 import { subtree } from '../org/tree.ts';
 
 export const regionKeySchema = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'region.key_format');
-export const regionNameSchema = z.string().trim().min(1).max(80);
+export const regionNameSchema = plainText(z.string().trim().min(1).max(80));
 
 /** Hand-drawn regions have tens of points, administrative borders a few thousand. */
 const MAX_POINTS = 10_000;

@@ -68,8 +68,8 @@ export async function listRegions(deps: Deps, actor: Actor): Promise<RegionView[
 export async function getRegion(deps: Deps, actor: Actor, id: number): Promise<RegionView> {
   const access = await regionAccess(deps.db, actor);
   const row = await deps.db.region.findUnique({ where: { id }, include: regionWithUnit });
-  if (!row) throw new NotFoundError('region.not_found', { id });
-  if (!mayEdit(access, row.unitId)) throw new ForbiddenError('region.outside_subtree', { name: row.name });
+  // A region outside the actor's subtree reads as not found, so that ids cannot be probed for names.
+  if (!row || !mayEdit(access, row.unitId)) throw new NotFoundError('region.not_found', { id });
   const counts = await storeCounts(deps.db, [row.id]);
   return view(row, counts.get(row.id) ?? 0);
 }
@@ -140,8 +140,7 @@ export async function saveRegion(deps: Deps, actor: Actor, input: SaveRegionInpu
     return await inTransaction(deps.db, async (tx) => {
       const access = await regionAccess(tx, actor);
       const before = v.id === undefined ? null : await tx.region.findUnique({ where: { id: v.id }, include: regionWithUnit });
-      if (v.id !== undefined && !before) throw new NotFoundError('region.not_found', { id: v.id });
-      if (before && !mayEdit(access, before.unitId)) throw new ForbiddenError('region.outside_subtree', { name: before.name });
+      if (v.id !== undefined && (!before || !mayEdit(access, before.unitId))) throw new NotFoundError('region.not_found', { id: v.id });
       const unit = await tx.orgUnit.findUnique({ where: { id: v.unitId }, select: { id: true, key: true, name: true } });
       if (!unit) throw fieldError('unitId', 'region.no_unit');
       if (!mayEdit(access, unit.id)) throw new ForbiddenError('region.unit_outside_subtree', { name: unit.name });
@@ -184,8 +183,7 @@ export async function deleteRegion(deps: Deps, actor: Actor, id: number): Promis
   return inTransaction(deps.db, async (tx) => {
     const access = await regionAccess(tx, actor);
     const region = await tx.region.findUnique({ where: { id: regionId }, include: regionWithUnit });
-    if (!region) throw new NotFoundError('region.not_found', { id: regionId });
-    if (!mayEdit(access, region.unitId)) throw new ForbiddenError('region.outside_subtree', { name: region.name });
+    if (!region || !mayEdit(access, region.unitId)) throw new NotFoundError('region.not_found', { id: regionId });
     const { moved } = await relocateArea(tx, boxOf(region), { without: region.id });
     // Stores placed in it without a location of their own.
     const rest = await tx.$executeRaw`UPDATE "Store" SET "regionId" = NULL, "updatedAt" = ${new Date()} WHERE "regionId" = ${region.id}`;

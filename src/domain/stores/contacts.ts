@@ -5,14 +5,14 @@ import type { Deps } from '../deps.ts';
 import { ForbiddenError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
 import { scopeFor } from '../org/scope.ts';
-import { parse } from '../validation.ts';
+import { parse, plainText } from '../validation.ts';
 import { idSchema, phoneSchema } from './fields.ts';
 import { canEditStore, visibleStore } from './stores.ts';
 
 export const contactSchema = z.object({
   storeId: idSchema,
-  name: z.string().trim().min(1).max(60),
-  title: z.string().trim().max(60).optional(),
+  name: plainText(z.string().trim().min(1).max(60)),
+  title: plainText(z.string().trim().max(60)).optional(),
   phone: phoneSchema.optional(),
   email: z.string().trim().max(120).pipe(z.email()).optional(),
   isPrimary: z.boolean().default(false),

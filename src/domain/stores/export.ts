@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { csvRows } from '../csv-cells.ts';
 import type { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { Actor } from '../org/roles.ts';
@@ -20,14 +20,8 @@ export type ExportColumn = (typeof exportColumns)[number];
 
 const PAGE = 1_000;
 
-/**
- * A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+cmd|…`) gets a
- * leading apostrophe, which Excel shows as text. Phone numbers (`+86 138…`) and negative numbers
- * keep their sign.
- */
-export function safeCell(v: string): string {
-  return /^[=@]|^[+-][^\d\s.]|^[\t\r]/.test(v) ? `'${v}` : v;
-}
+/** Kept for callers of the store export; every export writes its cells through csvCell. */
+export { safeCell } from '../csv-cells.ts';
 
 export interface StoreExport {
   /** Header text of each column, in the reader's language. */
@@ -42,7 +36,7 @@ export async function exportStores(deps: Deps, actor: Actor, filterInput: z.inpu
   const { scope } = await scopeFor(deps.db, actor);
   const where = storeFilterWhere(scope, f);
   const when = (d: Date | null) => (d ? formatDateTime(d, out.timezone) : '');
-  await out.write(`\ufeff${stringify([exportColumns.map((c) => out.labels[c])], { record_delimiter: 'windows' })}`);
+  await out.write(`\ufeff${csvRows([exportColumns.map((c) => out.labels[c])])}`);
   let rows = 0;
   let after = 0;
   for (;;) {
@@ -61,13 +55,14 @@ export async function exportStores(deps: Deps, actor: Actor, filterInput: z.inpu
     after = page[page.length - 1]!.id;
     rows += page.length;
     const records = page.map((s) => {
-      const cells: Record<ExportColumn, string> = {
+      // csvRows neutralises every text cell (csv-cells.ts); lng and lat are numbers the app stored.
+      const cells: Record<ExportColumn, string | number | null> = {
         code: s.code,
         name: s.name,
         phone: s.phone ?? '',
         address: s.address ?? '',
-        lng: s.lng === null ? '' : String(s.lng),
-        lat: s.lat === null ? '' : String(s.lat),
+        lng: s.lng,
+        lat: s.lat,
         region: s.region?.name ?? '',
         owner: s.owner ? (s.owner.slackId ?? s.owner.email ?? '') : '',
         ownerName: s.owner?.name ?? '',
@@ -79,9 +74,9 @@ export async function exportStores(deps: Deps, actor: Actor, filterInput: z.inpu
         lastVisitAt: when(s.lastVisitAt),
         createdAt: when(s.createdAt),
       };
-      return exportColumns.map((c) => safeCell(cells[c]));
+      return exportColumns.map((c) => cells[c]);
     });
-    await out.write(stringify(records, { record_delimiter: 'windows' }));
+    await out.write(csvRows(records));
     if (page.length < PAGE) break;
   }
   return { rows };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../validation.ts';
 
 // Limits shared by every way a store comes in (Slack modal, console, import).
 export const storeStatuses = ['active', 'disabled', 'invalid', 'deleted'] as const;
@@ -10,14 +11,14 @@ export const storeStageSchema = z.enum(storeStages);
 
 export const grades = ['A', 'B', 'C', 'D'] as const;
 
-export const storeNameSchema = z.string().trim().min(1).max(100);
+export const storeNameSchema = plainText(z.string().trim().min(1).max(100));
 export const phoneSchema = z
   .string()
   .trim()
   .max(30)
   .regex(/^\+?[0-9 ()-]{5,30}$/, { message: 'phone' });
-export const addressSchema = z.string().trim().max(200);
+export const addressSchema = plainText(z.string().trim().max(200));
 export const lngSchema = z.number().finite().min(-180).max(180);
 export const latSchema = z.number().finite().min(-90).max(90);
-export const reasonSchema = z.string().trim().min(1).max(500);
+export const reasonSchema = plainText(z.string().trim().min(1).max(500), { multiline: true });
 export const idSchema = z.number().int().positive();

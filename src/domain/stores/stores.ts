@@ -11,7 +11,7 @@ import { stampColumns, stampOfRow } from '../org/snapshot.ts';
 import { lockPerson } from '../people/people.ts';
 import { regionAt } from '../regions/locate.ts';
 import type { Settings } from '../settings/settings.ts';
-import { parse } from '../validation.ts';
+import { parse, plainText } from '../validation.ts';
 import { nextStoreCode } from './code.ts';
 import {
   addressSchema,
@@ -43,7 +43,7 @@ export const createStoreSchema = z
     ...locationSchema,
     regionId: idSchema.optional(),
     stage: storeStageSchema.optional(),
-    source: z.string().trim().min(1).max(40).optional(),
+    source: plainText(z.string().trim().min(1).max(40)).optional(),
     /** Who owns it: a rep's new store is its own; a lead may leave it public (null) or give it to a rep. */
     ownerId: idSchema.nullable().optional(),
     /** The caller has seen the duplicate candidates and creates anyway. */

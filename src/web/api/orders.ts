@@ -1,16 +1,17 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { verifyApiToken } from '../../domain/console/api-tokens.ts';
+import { scopeAllows, verifyApiToken, type ApiTokenScope } from '../../domain/console/api-tokens.ts';
 import { isDomainError, type Issue } from '../../domain/errors.ts';
 import { parseOrderTime } from '../../domain/grades/order-import.ts';
-import { MAX_ORDER_AMOUNT, recordOrders, type RecordedOrder } from '../../domain/grades/orders.ts';
+import { queryOrders } from '../../domain/grades/order-list.ts';
+import { MAX_ORDER_AMOUNT, orderNoSchema, recordOrders, storeCodeSchema, type RecordedOrder } from '../../domain/grades/orders.ts';
 import { issuesFromZod } from '../../domain/validation.ts';
 import { t, type Reader } from '../../i18n/index.ts';
 import type { ConsoleDeps } from '../console/kit.ts';
 
 /*
  * POST /api/orders — the company's order system reports orders; they feed store grades and customer
- * status exactly as the console's CSV import does.
+ * status exactly as the console's CSV import does. Needs a token with the `orders:write` scope.
  *
  *   Authorization: Bearer sb_…            (an API token created on the console's API tokens page)
  *   Content-Type: application/json
@@ -23,7 +24,14 @@ import type { ConsoleDeps } from '../console/kit.ts';
  *   201 { created, unchanged, orders: [{ orderNo, storeCode, amount, orderedAt, created, becameCustomer }] }
  *       (one order: { order: {…} } instead of `orders`); 200 when every order was already recorded;
  *   400 the body is not JSON; 422 it does not match (every issue: { path, code, message });
- *   409 an order number was recorded with other data; 401 no token, or not a valid one (revoked, unknown).
+ *   409 an order number was recorded with other data; 401 no token, or not a valid one (revoked, unknown);
+ *   403 the token's scope does not allow it (a read-only token).
+ *
+ * GET /api/orders?storeCode=CRM…&since=2026-11-01T00:00:00%2B08:00&page=1&pageSize=100 — the recorded
+ * orders, oldest first (`since`: placed at or after that instant; both filters optional), with either
+ * scope (`orders:read` or `orders:write`):
+ *   200 { orders: [{ orderNo, storeCode, amount, orderedAt, recordedAt }], page, pageSize, total, next }
+ *       (`next`: the next page's path, or null); 422 a parameter does not match.
  */
 export const MAX_ORDERS_PER_REQUEST = 1000;
 const reader: Reader = { locale: 'en', timezone: 'UTC' };
@@ -43,16 +51,34 @@ const orderedAt = z
 
 const orderBody = z
   .object({
-    orderNo: z.string().trim().min(1).max(64),
-    storeCode: z.string().trim().min(1).max(40),
+    orderNo: orderNoSchema,
+    storeCode: storeCodeSchema,
     amount: z.number().int().min(0).max(MAX_ORDER_AMOUNT),
     orderedAt,
   })
   .strict();
 const batchBody = z.object({ orders: z.array(orderBody).min(1).max(MAX_ORDERS_PER_REQUEST) }).strict();
 
+const one = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+const pageNumber = (v: unknown): unknown => (typeof v === 'string' && /^\d{1,7}$/.test(v) ? Number(v) : v);
+const readQuery = z
+  .object({
+    storeCode: z.preprocess(one, storeCodeSchema.optional()),
+    since: z.preprocess(one, orderedAt.optional()),
+    page: z.preprocess((v) => pageNumber(one(v)), z.number().int().min(1).max(100_000).default(1)),
+    pageSize: z.preprocess((v) => pageNumber(one(v)), z.number().int().min(1).max(500).default(100)),
+  })
+  .strict();
+
 type ApiIssue = { path: string; code: string; message: string };
 const described = (issues: Issue[]): ApiIssue[] => issues.map((i) => ({ path: i.path, code: i.key, message: t(reader, i.key, i.params) }));
+
+function insufficientScope(res: Response, needed: ApiTokenScope): void {
+  res
+    .status(403)
+    .set('WWW-Authenticate', `Bearer realm="seaboard", error="insufficient_scope", scope="${needed}"`)
+    .json({ error: 'insufficient_scope', message: `This token may not do this: it needs the ${needed} scope.` });
+}
 
 function unauthorized(res: Response, tokenGiven: boolean): void {
   res
@@ -74,12 +100,14 @@ export function apiRoutes(cd: ConsoleDeps): Router {
   const router = express.Router();
   const json = express.json({ limit: '1mb', type: () => true });
 
-  const authenticate = async (req: Request, res: Response, next: NextFunction) => {
+  /** A valid token whose scope allows `needed`: 401 without one, 403 when its scope does not. */
+  const authenticate = (needed: ApiTokenScope) => async (req: Request, res: Response, next: NextFunction) => {
     try {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
       if (!m) return unauthorized(res, Boolean(req.get('authorization')));
       const token = await verifyApiToken(cd.deps, m[1]!);
       if (!token) return unauthorized(res, true);
+      if (!scopeAllows(token.scope, needed)) return insufficientScope(res, needed);
       res.locals.apiToken = token;
       next();
     } catch (e) {
@@ -95,7 +123,39 @@ export function apiRoutes(cd: ConsoleDeps): Router {
     next();
   };
 
-  router.post('/orders', authenticate, requireJson, json, async (req, res, next) => {
+  router.get('/orders', authenticate('orders:read'), async (req, res, next) => {
+    try {
+      const parsed = readQuery.safeParse(req.query);
+      if (!parsed.success) {
+        res.status(422).json({ error: 'invalid', issues: described(issuesFromZod(parsed.error)) });
+        return;
+      }
+      const q = parsed.data;
+      const result = await queryOrders(cd.deps, q);
+      const more = result.page * result.pageSize < result.total;
+      const nextQuery = new URLSearchParams({
+        ...(q.storeCode ? { storeCode: q.storeCode } : {}),
+        ...(q.since ? { since: q.since.toISOString() } : {}),
+        page: String(result.page + 1),
+        pageSize: String(result.pageSize),
+      });
+      res.set('Cache-Control', 'no-store').json({
+        orders: result.rows.map((o) => ({ orderNo: o.orderNo, storeCode: o.storeCode, amount: o.amount, orderedAt: o.orderedAt.toISOString(), recordedAt: o.recordedAt.toISOString() })),
+        page: result.page,
+        pageSize: result.pageSize,
+        total: result.total,
+        next: more ? `/api/orders?${nextQuery.toString()}` : null,
+      });
+    } catch (e) {
+      if (isDomainError(e) && e.code === 'invalid') {
+        res.status(422).json({ error: 'invalid', issues: described(e.issues) });
+        return;
+      }
+      next(e);
+    }
+  });
+
+  router.post('/orders', authenticate('orders:write'), requireJson, json, async (req, res, next) => {
     try {
       const body: unknown = req.body;
       const batch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'orders' in body;

@@ -64,7 +64,7 @@ export function authRoutes(router: Router, cd: ConsoleDeps): void {
       return;
     }
     try {
-      const { accountId } = await signIn(cd.deps, { email, password });
+      const { accountId } = await signIn(cd.deps, { email, password, ip: req.ip });
       const opened = await openSession(cd.deps, accountId);
       res.clearCookie(LOGIN_CSRF_COOKIE, { path: '/console/sign-in' });
       res.cookie(SESSION_COOKIE, opened.token, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure, maxAge: opened.maxAgeMs });
@@ -72,6 +72,9 @@ export function authRoutes(router: Router, cd: ConsoleDeps): void {
     } catch (e) {
       if (!isDomainError(e)) throw e;
       const status = e.code === 'limit_reached' ? 429 : e.code === 'forbidden' ? 403 : 401;
+      // A lock (of the email or the address) says when to come back; it reads the same for every email.
+      const until = e.params.until;
+      if (status === 429 && until instanceof Date) res.set('Retry-After', String(Math.max(1, Math.ceil((until.getTime() - cd.deps.clock.now().getTime()) / 1000))));
       signInPage(req, res, { email, error: tr(req, e.key, e.params), status, next: safeNext(body.next) });
     }
   });

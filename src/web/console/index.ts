@@ -3,7 +3,7 @@ import multer from 'multer';
 import { fromRoot } from '../../paths.ts';
 import { html } from '../html.ts';
 import { authRoutes, requireCsrf, requireOwnPassword, requireSession, sessionRoutes } from './auth.ts';
-import { render, renderError, tr, type ConsoleDeps } from './kit.ts';
+import { contentSecurityPolicy, render, renderError, tr, type ConsoleDeps } from './kit.ts';
 import { routeModules } from './routes/index.ts';
 
 export const MAX_UPLOAD_MB = 64;
@@ -15,6 +15,11 @@ const assets = fromRoot('src/web/console/assets');
  */
 export function consoleRouter(cd: ConsoleDeps): Router {
   const router = express.Router();
+  // Every answer of the console carries the policy (a page may widen img-src: the region map's tiles).
+  router.use((_req, res, next) => {
+    res.set('Content-Security-Policy', contentSecurityPolicy());
+    next();
+  });
   router.use('/assets', express.static(assets, { maxAge: '1h', fallthrough: false }));
   authRoutes(router, cd);
   router.use(requireSession(cd));

@@ -2,7 +2,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { Config } from '../../config.ts';
-import { ForbiddenError, isDomainError, type DomainError, type MessageParams } from '../../domain/errors.ts';
+import { ForbiddenError, isDomainError, NotFoundError, type DomainError, type MessageParams } from '../../domain/errors.ts';
 import type { Deps } from '../../domain/deps.ts';
 import type { Actor } from '../../domain/org/roles.ts';
 import { describeIssue, type Reader } from '../../i18n/index.ts';
@@ -118,6 +118,49 @@ export function csrfField(req: Request): Html {
   return html`<input type="hidden" name="_csrf" value="${session(req).csrfToken}">`;
 }
 
+/**
+ * The console's Content-Security-Policy: its own scripts, styles, fonts and fetches only, no plugins,
+ * no framing, forms posted only to itself. Images: its own and data: URLs, plus `imgSrc` (the region
+ * map's tile server, from the settings).
+ */
+export function contentSecurityPolicy(o: { imgSrc?: string[] } = {}): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src ${["'self'", 'data:', ...(o.imgSrc ?? [])].join(' ')}`,
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+/**
+ * The CSP source of a tile URL template (`https://{s}.tile.example.org/{z}/{x}/{y}.png` →
+ * `https://*.tile.example.org`); its scheme alone when the host is not a plain name; null for none.
+ */
+export function tileSource(tileUrl: string): string | null {
+  const m = /^(https?):\/\/([^/?#]+)/i.exec(tileUrl.trim());
+  if (!m) return null;
+  const scheme = m[1]!.toLowerCase();
+  const host = m[2]!.replace(/^\{[a-z]\}\./i, '*.').toLowerCase();
+  return /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/.test(host) ? `${scheme}://${host}` : `${scheme}:`;
+}
+
+/** Where an error page's "back" link goes: the console page the request came from, else the overview. */
+function backLink(req: Request): string {
+  try {
+    const ref = new URL(req.get('referer') ?? '');
+    if (ref.host === req.get('host') && /^\/console(\/|$)/.test(ref.pathname)) return ref.pathname + ref.search;
+  } catch {
+    // no or a malformed Referer
+  }
+  return '/console';
+}
+
 const statusOf: Record<DomainError['code'], number> = { forbidden: 403, not_found: 404, conflict: 409, limit_reached: 409, invalid: 422 };
 
 export function renderError(req: Request, res: Response, e: unknown): void {
@@ -130,7 +173,7 @@ export function renderError(req: Request, res: Response, e: unknown): void {
       body: html`<h1>${tr(req, 'console.error.title')}</h1>
         <p class="error" role="alert">${tr(req, e.key, e.params)}</p>
         ${lines.length ? html`<ul class="error">${lines.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
-        <p><a href="javascript:history.back()">${tr(req, 'console.error.back')}</a></p>`,
+        <p><a href="${backLink(req)}">${tr(req, 'console.error.back')}</a></p>`,
     });
     return;
   }
@@ -166,6 +209,25 @@ export interface UploadedFile {
 export function uploadedFile(req: Request): UploadedFile | null {
   const file = (req as Request & { file?: { originalname: string; buffer: Buffer } }).file;
   return file ? { name: file.originalname, buffer: file.buffer } : null;
+}
+
+/**
+ * A route's numeric id (`/people/:id`), checked before anything else reads it: only 1…2^31−1 written
+ * plainly (no sign, exponent, hex, spaces or leading zeros). Anything else is the page's "not found",
+ * as an id that does not exist would be.
+ */
+export function idParam(req: Request, notFoundKey: string, name = 'id'): number {
+  const raw = req.params[name];
+  const id = typeof raw === 'string' && /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(id <= 2 ** 31 - 1)) throw new NotFoundError(notFoundKey, { id: typeof raw === 'string' ? raw.slice(0, 40) : '' });
+  return id;
+}
+
+/** A route's random key (an upload's id): letters, digits, `_` and `-`, else the page's "not found". */
+export function keyParam(req: Request, notFoundKey: string, name = 'id'): string {
+  const raw = req.params[name];
+  if (typeof raw !== 'string' || !/^[A-Za-z0-9_-]{10,64}$/.test(raw)) throw new NotFoundError(notFoundKey);
+  return raw;
 }
 
 /** `?page=` as a page number from 1. */

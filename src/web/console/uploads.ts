@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import { NotFoundError } from '../../domain/errors.ts';
-import { session, type ConsoleDeps, type UploadedFile } from './kit.ts';
+import { keyParam, session, type ConsoleDeps, type UploadedFile } from './kit.ts';
 
 export const UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
 export type UploadKind = 'stores' | 'orders';
@@ -26,8 +26,8 @@ export async function saveUpload(cd: ConsoleDeps, req: Request, kind: UploadKind
 
 /** The upload of `req.params.id` for this account; someone else's, an expired one or a made-up id are "not found" (`missingKey`). */
 export async function loadUpload(cd: ConsoleDeps, req: Request, kind: UploadKind, missingKey: string): Promise<Upload> {
-  const id = typeof req.params.id === 'string' ? req.params.id : '';
-  const row = /^[A-Za-z0-9_-]{10,64}$/.test(id) ? await cd.deps.db.upload.findUnique({ where: { id } }) : null;
+  const id = keyParam(req, missingKey);
+  const row = await cd.deps.db.upload.findUnique({ where: { id } });
   const fresh = row && cd.deps.clock.now().getTime() - row.createdAt.getTime() < UPLOAD_TTL_MS;
   if (!row || !fresh || row.accountId !== session(req).account.id || row.kind !== kind) throw new NotFoundError(missingKey);
   return { id: row.id, filename: row.filename, bytes: Buffer.from(row.content) };

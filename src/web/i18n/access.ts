@@ -9,6 +9,10 @@ export const accessText = {
     'access.issued': 'The console account {email} has this one-time password:',
     'access.once': 'Hand it over privately. It is shown only now; at the first sign-in it must be replaced.',
     'access.back': 'Back to the person',
+    'access.locked': 'Sign-in is locked until {until} after too many attempts.',
+    'access.unlock': 'Unlock sign-in',
+    'access.unlocked': 'Sign-in is unlocked.',
+    'access.was_not_locked': 'Sign-in was not locked.',
   },
   'zh-CN': {
     'access.title': '控制台账号',
@@ -20,5 +24,9 @@ export const accessText = {
     'access.issued': '控制台账号 {email} 的一次性密码：',
     'access.once': '请私下转交。密码只显示这一次；首次登录时必须修改。',
     'access.back': '返回人员页面',
+    'access.locked': '登录尝试次数过多，已锁定至 {until}。',
+    'access.unlock': '解除登录锁定',
+    'access.unlocked': '已解除登录锁定。',
+    'access.was_not_locked': '登录未被锁定。',
   },
 };

@@ -52,7 +52,7 @@ export const ordersText = {
     'orders.column.orderedAt_hint': 'Date and time on the company clock (see Settings), e.g. 2026-11-22 14:05.',
 
     'orders.tokens.title': 'API tokens',
-    'orders.tokens.intro': 'The order system sends orders to POST /api/orders with one of these tokens (Authorization: Bearer …). Revoke a token that leaked or is no longer used; it stops working at once.',
+    'orders.tokens.intro': 'The order system sends orders to POST /api/orders, and reads them back from GET /api/orders, with one of these tokens (Authorization: Bearer …). A read-only token cannot record orders. Revoke a token that leaked or is no longer used; it stops working at once.',
     'orders.tokens.new': 'New token',
     'orders.tokens.name': 'Name',
     'orders.tokens.name_hint': 'What uses it, e.g. "ERP production".',
@@ -72,6 +72,10 @@ export const ordersText = {
     'orders.tokens.revoked': 'The token is revoked.',
     'orders.tokens.already_revoked': 'The token was already revoked.',
     'orders.tokens.none': 'No tokens yet.',
+    'orders.tokens.scope': 'Access',
+    'orders.tokens.scope.orders:write': 'record and read orders (orders:write)',
+    'orders.tokens.scope.orders:read': 'read orders only (orders:read)',
+    'orders.tokens.scope_is': 'Access: {scope}.',
   },
   'zh-CN': {
     'orders.title': '订单',
@@ -125,7 +129,7 @@ export const ordersText = {
     'orders.column.orderedAt_hint': '公司时区的日期和时间（见设置），例如 2026-11-22 14:05。',
 
     'orders.tokens.title': 'API 令牌',
-    'orders.tokens.intro': '订单系统使用这些令牌之一调用 POST /api/orders 推送订单（Authorization: Bearer …）。令牌泄露或不再使用时请撤销，撤销后立即失效。',
+    'orders.tokens.intro': '订单系统使用这些令牌之一调用 POST /api/orders 推送订单、调用 GET /api/orders 读取订单（Authorization: Bearer …）。只读令牌不能写入订单。令牌泄露或不再使用时请撤销，撤销后立即失效。',
     'orders.tokens.new': '新建令牌',
     'orders.tokens.name': '名称',
     'orders.tokens.name_hint': '用途，例如“ERP 正式环境”。',
@@ -145,5 +149,9 @@ export const ordersText = {
     'orders.tokens.revoked': '令牌已撤销。',
     'orders.tokens.already_revoked': '该令牌之前已撤销。',
     'orders.tokens.none': '还没有令牌。',
+    'orders.tokens.scope': '权限',
+    'orders.tokens.scope.orders:write': '写入并读取订单（orders:write）',
+    'orders.tokens.scope.orders:read': '只读订单（orders:read）',
+    'orders.tokens.scope_is': '权限：{scope}。',
   },
 };

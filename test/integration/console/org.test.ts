@@ -87,12 +87,13 @@ describe('POST /console/org/units (create)', () => {
     expect(taken.text).toContain('is already used by unit “West Lake area”');
   });
 
-  it('refuses a manager outside its subtree or at the top level with 403, writing nothing', async () => {
+  it('refuses a manager outside its subtree (404, nameless) or at the top level (403), writing nothing', async () => {
     const before = await units();
     const east = await unit('hz-east');
     const res = await mgrWest.post('/console/org/units', { key: 'm-east', name: 'Mine', parentId: String(east.id) });
-    expect(res.status).toBe(403);
-    expect(res.text).toContain('“Qiantang area” is outside your part of the org tree.');
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('No such unit.');
+    expect(res.text).not.toContain('Qiantang area');
     expect((await mgrWest.post('/console/org/units', { key: 'm-root', name: 'Root', parentId: '' })).status).toBe(403);
     expect(await units()).toEqual(before);
   });
@@ -163,20 +164,20 @@ describe('POST /console/org/units/:id/…', () => {
     expect(await unit('hz-west-t2')).toEqual(t2);
   });
 
-  it('refuses a manager outside its subtree, and its own unit’s position, with 403, writing nothing', async () => {
+  it('refuses a manager outside its subtree (404: no such unit) and its own unit’s position (403), writing nothing', async () => {
     const [west, east, eastT1, t1] = await unitsOf('hz-west', 'hz-east', 'hz-east-t1', 'hz-west-t1');
     const before = await units();
-    const tries: [string, Record<string, string>][] = [
-      [`/console/org/units/${eastT1.id}/rename`, { name: 'Mine' }],
-      [`/console/org/units/${eastT1.id}/move`, { parentId: String(west.id) }],
-      [`/console/org/units/${eastT1.id}/lead`, { leadId: '' }],
-      [`/console/org/units/${eastT1.id}/delete`, { confirm: 'yes' }],
-      [`/console/org/units/${t1.id}/move`, { parentId: String(east.id) }],
-      [`/console/org/units/${west.id}/move`, { parentId: String(east.id) }],
-      [`/console/org/units/${west.id}/lead`, { leadId: '' }],
-      [`/console/org/units/${west.id}/delete`, { confirm: 'yes' }],
+    const tries: [string, Record<string, string>, number][] = [
+      [`/console/org/units/${eastT1.id}/rename`, { name: 'Mine' }, 404],
+      [`/console/org/units/${eastT1.id}/move`, { parentId: String(west.id) }, 404],
+      [`/console/org/units/${eastT1.id}/lead`, { leadId: '' }, 404],
+      [`/console/org/units/${eastT1.id}/delete`, { confirm: 'yes' }, 404],
+      [`/console/org/units/${t1.id}/move`, { parentId: String(east.id) }, 404],
+      [`/console/org/units/${west.id}/move`, { parentId: String(east.id) }, 403],
+      [`/console/org/units/${west.id}/lead`, { leadId: '' }, 403],
+      [`/console/org/units/${west.id}/delete`, { confirm: 'yes' }, 403],
     ];
-    for (const [path, fields] of tries) expect((await mgrWest.post(path, fields)).status, path).toBe(403);
+    for (const [path, fields, status] of tries) expect((await mgrWest.post(path, fields)).status, path).toBe(status);
     expect(await units()).toEqual(before);
     expect((await mgrWest.post(`/console/org/units/${west.id}/rename`, { name: 'West Lake' })).status).toBe(303);
     await mgrWest.post(`/console/org/units/${west.id}/rename`, { name: 'West Lake area' });

@@ -5,7 +5,7 @@ import { reassignStep } from '../../../domain/approvals/engine.ts';
 import { isDomainError } from '../../../domain/errors.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html } from '../../html.ts';
-import { csrfField, handler, pageParam, pager, redirectWith, render, requireAdmin, session, tr, type RouteModule } from '../kit.ts';
+import { csrfField, idParam, handler, pageParam, pager, redirectWith, render, requireAdmin, session, tr, type RouteModule } from '../kit.ts';
 
 const PAGE = 50;
 
@@ -75,7 +75,7 @@ export const approvalsRoutes: RouteModule = (router, cd) => {
     '/approvals/steps/:stepId/reassign',
     handler(async (req, res) => {
       requireAdmin(req);
-      const stepId = Number(req.params.stepId);
+      const stepId = idParam(req, 'approval.not_found', 'stepId');
       const toPersonId = Number(typeof req.body?.toPersonId === 'string' ? req.body.toPersonId : NaN);
       try {
         await reassignStep(cd.deps, session(req).actor, stepId, { toPersonId });

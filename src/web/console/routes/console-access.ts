@@ -1,20 +1,29 @@
 // Console access for a manager or an admin: an admin gives it (or a new one-time password) on the
 // person's page; the password is shown once, on the answer to that request, and never stored.
 import type { Request } from 'express';
-import { consoleRoles, grantConsoleAccess, resetConsolePassword } from '../../../domain/console/accounts.ts';
-import { isDomainError } from '../../../domain/errors.ts';
+import { consoleLock, consoleRoles, grantConsoleAccess, resetConsolePassword, unlockConsoleAccount } from '../../../domain/console/accounts.ts';
+import { isDomainError, NotFoundError } from '../../../domain/errors.ts';
+import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input } from '../forms.ts';
-import { csrfField, formErrors, handler, render, requireAdmin, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { csrfField, formErrors, handler, idParam, redirectWith, render, requireAdmin, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 /** The person page's section; empty for anyone but an admin looking at an active admin or manager. */
 export async function consoleAccessSection(req: Request, cd: ConsoleDeps, person: { id: number; role: string; active: boolean; email: string | null }, o: { email?: string } = {}): Promise<Html> {
   if (session(req).actor.role !== 'admin' || !person.active || !consoleRoles.has(person.role)) return html``;
   const account = await cd.deps.db.consoleAccount.findUnique({ where: { personId: person.id }, select: { email: true, lastSignInAt: true } });
+  const lock = account ? await consoleLock(cd.deps, person.id) : null;
   return html`<section class="card" id="console-access">
     <h2>${tr(req, 'access.title')}</h2>
     ${account
       ? html`<p>${tr(req, 'access.has_account', { email: account.email })}</p>
+        ${lock
+          ? html`<p class="error" id="console-lock">${tr(req, 'access.locked', { until: formatDateTime(lock.until, session(req).reader.timezone) })}</p>
+            <form method="post" action="/console/people/${person.id}/console-access/unlock">
+              ${csrfField(req)}
+              <button type="submit">${tr(req, 'access.unlock')}</button>
+            </form>`
+          : ''}
         <form method="post" action="/console/people/${person.id}/console-access/reset">
           ${csrfField(req)}
           <button type="submit" class="secondary">${tr(req, 'access.reset')}</button>
@@ -46,14 +55,15 @@ export const consoleAccessRoutes: RouteModule = (router, cd) => {
     '/people/:id/console-access',
     handler(async (req, res) => {
       requireAdmin(req);
-      const personId = Number(req.params.id);
+      const personId = idParam(req, 'person.not_found');
       const email = typeof req.body?.email === 'string' ? req.body.email : '';
       try {
         const issued = await grantConsoleAccess(cd.deps, session(req).actor, { personId, email });
         render(req, res, shownOnce(req, personId, issued.email, issued.password));
       } catch (e) {
         if (!isDomainError(e) || (e.code !== 'invalid' && e.code !== 'conflict')) throw e;
-        const person = await cd.deps.db.person.findUniqueOrThrow({ where: { id: personId } });
+        const person = await cd.deps.db.person.findUnique({ where: { id: personId } });
+        if (!person) throw new NotFoundError('person.not_found', { id: personId });
         const { summary, fields } = formErrors(req, e);
         render(req, res, {
           title: tr(req, 'access.title'),
@@ -68,14 +78,24 @@ export const consoleAccessRoutes: RouteModule = (router, cd) => {
     '/people/:id/console-access/reset',
     handler(async (req, res) => {
       requireAdmin(req);
-      const personId = Number(req.params.id);
-      const account = await cd.deps.db.consoleAccount.findUnique({ where: { personId: Number.isInteger(personId) ? personId : -1 } });
+      const personId = idParam(req, 'person.not_found');
+      const account = await cd.deps.db.consoleAccount.findUnique({ where: { personId } });
       if (!account) {
         res.redirect(303, `/console/people/${personId}`);
         return;
       }
       const issued = await resetConsolePassword(cd.deps, session(req).actor, account.email);
       render(req, res, shownOnce(req, personId, issued.email, issued.password));
+    }),
+  );
+
+  router.post(
+    '/people/:id/console-access/unlock',
+    handler(async (req, res) => {
+      requireAdmin(req);
+      const personId = idParam(req, 'person.not_found');
+      const r = await unlockConsoleAccount(cd.deps, session(req).actor, personId);
+      redirectWith(res, `/console/people/${personId}`, tr(req, r.unlocked ? 'access.unlocked' : 'access.was_not_locked'));
     }),
   );
 };

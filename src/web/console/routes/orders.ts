@@ -1,12 +1,12 @@
 import type { Request, Response } from 'express';
-import { createApiToken, listApiTokens, revokeApiToken } from '../../../domain/console/api-tokens.ts';
-import { InvalidInputError, isDomainError, NotFoundError, type DomainError } from '../../../domain/errors.ts';
+import { apiTokenScopes, createApiToken, listApiTokens, revokeApiToken } from '../../../domain/console/api-tokens.ts';
+import { InvalidInputError, isDomainError, type DomainError } from '../../../domain/errors.ts';
 import { applyOrderImport, inspectOrderFile, orderFields, previewOrderImport, type OrderImportReport, type OrderMapping } from '../../../domain/grades/order-import.ts';
 import { listOrders } from '../../../domain/grades/order-list.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select } from '../forms.ts';
-import { csrfField, formErrors, handler, pager, pageParam, redirectWith, render, requireAdmin, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { csrfField, idParam, formErrors, handler, pager, pageParam, redirectWith, render, requireAdmin, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
 import { discardUpload, loadUpload, saveUpload } from '../uploads.ts';
 
 // Orders (admins): the recent orders, the CSV import (upload → columns → dry run → apply, the file
@@ -160,7 +160,7 @@ async function orMappingPage(req: Request, res: Response, cd: ConsoleDeps, run: 
 
 // ---- API tokens ----------------------------------------------------------------------------------
 
-async function tokensPage(req: Request, res: Response, cd: ConsoleDeps, o: { created?: { name: string; token: string }; error?: DomainError; name?: string } = {}): Promise<void> {
+async function tokensPage(req: Request, res: Response, cd: ConsoleDeps, o: { created?: { name: string; token: string; scope: string }; error?: DomainError; name?: string; scope?: string } = {}): Promise<void> {
   requireAdmin(req);
   const tokens = await listApiTokens(cd.deps, session(req).actor);
   const errors = o.error ? formErrors(req, o.error) : noErrors;
@@ -172,6 +172,7 @@ async function tokensPage(req: Request, res: Response, cd: ConsoleDeps, o: { cre
       ${o.created
         ? html`<section class="card new-token" role="status">
             <h2>${tr(req, 'orders.tokens.created', { name: o.created.name })}</h2>
+            <p>${tr(req, 'orders.tokens.scope_is', { scope: tr(req, `orders.tokens.scope.${o.created.scope}`) })}</p>
             <p><strong>${tr(req, 'orders.tokens.copy_now')}</strong></p>
             <p><input type="text" readonly value="${o.created.token}" size="60" aria-label="${tr(req, 'orders.tokens.token')}" id="new-token"></p>
             <p class="muted">${tr(req, 'orders.tokens.usage')}</p>
@@ -185,15 +186,22 @@ async function tokensPage(req: Request, res: Response, cd: ConsoleDeps, o: { cre
         ${errorSummary(errors.summary)}
         ${csrfField(req)}
         ${input({ label: tr(req, 'orders.tokens.name'), name: 'name', value: o.name ?? '', required: true, error: errors.fields.name, hint: tr(req, 'orders.tokens.name_hint') })}
+        ${select({
+          label: tr(req, 'orders.tokens.scope'),
+          name: 'scope',
+          options: apiTokenScopes.map((s) => ({ value: s, label: tr(req, `orders.tokens.scope.${s}`) })),
+          value: o.scope ?? 'orders:write',
+          error: errors.fields.scope,
+        })}
         <div class="actions"><button type="submit">${tr(req, 'orders.tokens.create')}</button></div>
       </form>
       ${tokens.length
         ? html`<table class="tokens">
-            <thead><tr><th>${tr(req, 'orders.tokens.name')}</th><th>${tr(req, 'orders.tokens.prefix')}</th><th>${tr(req, 'orders.tokens.created_at')}</th>
+            <thead><tr><th>${tr(req, 'orders.tokens.name')}</th><th>${tr(req, 'orders.tokens.prefix')}</th><th>${tr(req, 'orders.tokens.scope')}</th><th>${tr(req, 'orders.tokens.created_at')}</th>
               <th>${tr(req, 'orders.tokens.last_used')}</th><th>${tr(req, 'orders.tokens.status')}</th><th></th></tr></thead>
             <tbody>${tokens.map(
               (t) => html`<tr data-token="${t.id}">
-                <td>${t.name}</td><td><code>${t.prefix}…</code></td>
+                <td>${t.name}</td><td><code>${t.prefix}…</code></td><td data-scope="${t.scope}">${tr(req, `orders.tokens.scope.${t.scope}`)}</td>
                 <td>${when(req, t.createdAt)}${t.createdBy ? html` <span class="muted">(${t.createdBy})</span>` : ''}</td>
                 <td>${t.lastUsedAt ? when(req, t.lastUsedAt) : html`<span class="muted">${tr(req, 'orders.tokens.never')}</span>`}</td>
                 <td>${t.revokedAt ? tr(req, 'orders.tokens.revoked_at', { at: when(req, t.revokedAt) }) : tr(req, 'orders.tokens.active')}</td>
@@ -208,11 +216,7 @@ async function tokensPage(req: Request, res: Response, cd: ConsoleDeps, o: { cre
   });
 }
 
-function tokenIdParam(req: Request): number {
-  const id = Number(req.params.id);
-  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError('api_token.not_found');
-  return id;
-}
+const tokenIdParam = (req: Request): number => idParam(req, 'api_token.not_found');
 
 export const ordersRoutes: RouteModule = (router, cd) => {
   router.get('/orders', handler((req, res) => listPage(req, res, cd)));
@@ -284,13 +288,14 @@ export const ordersRoutes: RouteModule = (router, cd) => {
     handler(async (req, res) => {
       requireAdmin(req);
       const name = text(req.body?.name);
+      const scope = text(req.body?.scope) || 'orders:write';
       try {
-        const { token, apiToken } = await createApiToken(cd.deps, session(req).actor, { name });
+        const { token, apiToken } = await createApiToken(cd.deps, session(req).actor, { name, scope: scope as (typeof apiTokenScopes)[number] });
         // Shown on this response only (never in a redirect's flash cookie); the page is not cached.
-        await tokensPage(req, res, cd, { created: { name: apiToken.name, token } });
+        await tokensPage(req, res, cd, { created: { name: apiToken.name, token, scope: apiToken.scope } });
       } catch (e) {
         if (!(isDomainError(e) && e.code === 'invalid')) throw e;
-        await tokensPage(req, res, cd, { error: e, name });
+        await tokensPage(req, res, cd, { error: e, name, scope });
       }
     }),
   );

@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
-import { InvalidInputError, isDomainError, NotFoundError, type DomainError } from '../../../domain/errors.ts';
+import { InvalidInputError, isDomainError, type DomainError } from '../../../domain/errors.ts';
 import { orgOverview, type Choice, type OrgOverview, type UnitView } from '../../../domain/org/overview.ts';
 import { createUnit, deleteUnit, moveUnit, renameUnit, setUnitLead } from '../../../domain/org/units.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select } from '../forms.ts';
-import { csrfField, formErrors, handler, redirectWith, render, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { csrfField, idParam, formErrors, handler, redirectWith, render, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 // The org tree page: the tree as nested lists, each unit with its lead and what it holds, and the
 // forms that change it. A refused change re-renders the page with the error beside its form.
@@ -22,11 +22,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** '' (the top level, or "no lead") → null; anything else must be an id (NaN is refused by the domain). */
 const optionalId = (v: unknown): number | null => (text(v) === '' ? null : Number(v));
 
-function unitIdParam(req: Request): number {
-  const id = Number(req.params.id);
-  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError('org.unit_not_found', { id: String(req.params.id) });
-  return id;
-}
+const unitIdParam = (req: Request): number => idParam(req, 'org.unit_not_found');
 
 const options = (choices: Choice[]) => choices.map((c) => ({ value: String(c.id), label: c.label }));
 

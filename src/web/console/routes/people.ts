@@ -9,7 +9,7 @@ import { transferTargets } from '../../../domain/people/team.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select } from '../forms.ts';
-import { csrfField, formErrors, handler, pager, pageParam, redirectWith, render, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { csrfField, formErrors, handler, idParam, pager, pageParam, redirectWith, render, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 // People: the list with search and filters, adding, the person's page (edit, history, deactivate
 // with handover), and bringing the workspace's members in from Slack.
@@ -19,11 +19,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const optionalId = (v: unknown): number | null => (text(v) === '' ? null : Number(v));
 const emptyErrors = { summary: '', fields: {} as Record<string, string> };
 
-function personIdParam(req: Request): number {
-  const id = Number(req.params.id);
-  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError('person.not_found', { id: String(req.params.id) });
-  return id;
-}
+const personIdParam = (req: Request): number => idParam(req, 'person.not_found');
 
 const roleLabel = (req: Request, role: string) => tr(req, `console.role.${role}`);
 /** The roles the actor may give: a manager never makes admins (the domain checks the rest). */

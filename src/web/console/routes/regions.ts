@@ -1,5 +1,5 @@
 import express, { type Request, type Response } from 'express';
-import { InvalidInputError, isDomainError, NotFoundError, type DomainError } from '../../../domain/errors.ts';
+import { InvalidInputError, isDomainError, type DomainError } from '../../../domain/errors.ts';
 import { loadSettings } from '../../../domain/settings/settings.ts';
 import {
   assignableUnits,
@@ -15,7 +15,7 @@ import {
 import { fromRoot } from '../../../paths.ts';
 import { html, jsonForScript, type Html } from '../../html.ts';
 import { errorSummary, input, select } from '../forms.ts';
-import { csrfField, formErrors, handler, redirectWith, render, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { contentSecurityPolicy, csrfField, idParam, tileSource, formErrors, handler, redirectWith, render, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 // The regions page: a Leaflet map of every region and the stores in scope, where an outline is drawn
 // or edited by clicking (assets/regions-map.js), beside plain forms and a table that work without
@@ -29,11 +29,7 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** A form's choice of id: '' is none (null); junk becomes NaN, which the domain refuses with the field's message. */
 const formId = (v: unknown): number | null => (text(v).trim() === '' ? null : Number(v));
 
-function idParam(req: Request): number {
-  const id = Number(req.params.id);
-  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError('region.not_found', { id: String(req.params.id) });
-  return id;
-}
+const regionIdParam = (req: Request): number => idParam(req, 'region.not_found');
 
 interface FormState {
   /** The region being edited, or null for a new one. */
@@ -140,6 +136,9 @@ async function showPage(req: Request, res: Response, cd: ConsoleDeps, o: { form?
   const actor = session(req).actor;
   const [regions, units, settings] = await Promise.all([listRegions(cd.deps, actor), assignableUnits(cd.deps, actor), loadSettings(cd.deps.db)]);
   const form = o.form ?? { region: null, values: {}, error: null };
+  // The map's tiles come from the server the settings name: the one host img-src allows besides our own.
+  const tiles = tileSource(settings.tileUrl);
+  res.set('Content-Security-Policy', contentSecurityPolicy({ imgSrc: tiles ? [tiles] : [] }));
   render(req, res, {
     title: form.region ? tr(req, 'regions.form.edit', { name: form.region.name }) : tr(req, 'regions.title'),
     status: o.status,
@@ -172,7 +171,7 @@ const formValues = (req: Request) => ({
 function save(cd: ConsoleDeps, editing: boolean) {
   return handler(async (req, res) => {
     const actor = session(req).actor;
-    const id = editing ? idParam(req) : undefined;
+    const id = editing ? regionIdParam(req) : undefined;
     const values = formValues(req);
     try {
       const r = await saveRegion(cd.deps, actor, { id, key: values.key, name: values.name, unitId: formId(values.unitId), polygon: values.polygon });
@@ -250,7 +249,7 @@ export const regionsRoutes: RouteModule = (router, cd) => {
   router.get(
     '/regions/:id',
     handler(async (req, res) => {
-      const r = await getRegion(cd.deps, session(req).actor, idParam(req));
+      const r = await getRegion(cd.deps, session(req).actor, regionIdParam(req));
       const values = { key: r.key, name: r.name, unitId: String(r.unitId), polygon: outlineText(r) };
       await showPage(req, res, cd, { form: { region: r, values, error: null } });
     }),
@@ -260,14 +259,14 @@ export const regionsRoutes: RouteModule = (router, cd) => {
 
   router.get(
     '/regions/:id/delete',
-    handler(async (req, res) => deletePage(req, res, await getRegion(cd.deps, session(req).actor, idParam(req)), null)),
+    handler(async (req, res) => deletePage(req, res, await getRegion(cd.deps, session(req).actor, regionIdParam(req)), null)),
   );
 
   router.post(
     '/regions/:id/delete',
     handler(async (req, res) => {
       const actor = session(req).actor;
-      const id = idParam(req);
+      const id = regionIdParam(req);
       if (text(req.body?.confirm) !== 'yes') {
         const missing = new InvalidInputError('validation.failed', { field: 'confirm', count: 1 }, [{ path: 'confirm', key: 'regions.delete.confirm_missing' }]);
         // The region is read first: a manager outside its subtree is refused before being told anything.

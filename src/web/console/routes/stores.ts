@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { DomainError, InvalidInputError, isDomainError, NotFoundError } from '../../../domain/errors.ts';
+import { DomainError, InvalidInputError, isDomainError } from '../../../domain/errors.ts';
 import {
   applyStoreImport,
   previewStoreImport,
@@ -18,7 +18,7 @@ import { storePage } from '../../../domain/stores/store-page.ts';
 import { formatDate, formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select } from '../forms.ts';
-import { csrfField, formErrors, handler, pager, pageParam, redirectWith, render, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { csrfField, idParam, formErrors, handler, pager, pageParam, redirectWith, render, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
 import { discardUpload, loadUpload, saveUpload, type Upload } from '../uploads.ts';
 
 // Stores: the scoped list with filters and batch transfer, a store's page, the CSV export with the
@@ -164,11 +164,7 @@ async function transfer(req: Request, res: Response, cd: ConsoleDeps): Promise<v
 
 // ---- one store -----------------------------------------------------------------------------------
 
-function storeIdParam(req: Request): number {
-  const id = Number(req.params.id);
-  if (!Number.isInteger(id) || id <= 0 || id > 2 ** 31) throw new NotFoundError('store.not_found', { id: text(req.params.id) });
-  return id;
-}
+const storeIdParam = (req: Request): number => idParam(req, 'store.not_found');
 
 async function storeView(req: Request, res: Response, cd: ConsoleDeps): Promise<void> {
   const p = await storePage(cd.deps, session(req).actor, storeIdParam(req));
