@@ -55,6 +55,7 @@ describe('every name and identifier of the domain', () => {
 
     await refusedFor('name', createStore(w.deps, w.people.rep1, { name: 'Evil\u202eanil', lng: 120.12, lat: 30.23 }));
     await refusedFor('address', createStore(w.deps, w.people.rep1, { name: 'Fine', address: '1 Road\u0000', lng: 120.12, lat: 30.23 }));
+    await refusedFor('address', createStore(w.deps, w.people.rep1, { name: 'Fine', address: 'Floor 2\n\u202e1 Road', lng: 120.12, lat: 30.23 }));
     await refusedFor('name', addContact(w.deps, w.people.rep1, { storeId: sunny.id, name: 'Li\u2066Lei' }));
     await refusedFor('name', addPerson(w.deps, w.people.admin, { name: 'Zhou\u0000Min', role: 'rep', unitId: t1.id }));
     await refusedFor('name', createUnit(w.deps, w.people.admin, { key: 'x1', name: 'Unit\u202d', parentId: t1.id }));

@@ -17,7 +17,8 @@ export const phoneSchema = z
   .trim()
   .max(30)
   .regex(/^\+?[0-9 ()-]{5,30}$/, { message: 'phone' });
-export const addressSchema = plainText(z.string().trim().max(200));
+// An address may hold line breaks (a building, then a floor), as Excel keeps them in a cell.
+export const addressSchema = plainText(z.string().trim().max(200), { multiline: true });
 export const lngSchema = z.number().finite().min(-180).max(180);
 export const latSchema = z.number().finite().min(-90).max(90);
 export const reasonSchema = plainText(z.string().trim().min(1).max(500), { multiline: true });
