@@ -6,6 +6,7 @@ import { loadSettings } from '../domain/settings/settings.ts';
 import { toLocale, type Reader } from '../i18n/index.ts';
 import type { BotDeps } from './deps.ts';
 import { t } from './i18n/index.ts';
+import { requestUser } from './schemas.ts';
 
 /** Set on Bolt's context for every request from a known, active person. */
 export interface Who {
@@ -18,10 +19,6 @@ export const who = (context: Record<string, unknown>): Who => context.who as Who
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** Bolt's middleware arguments without its deep generic types: the fields every request kind shares. */
 type Loose = Omit<AllMiddlewareArgs, 'client'> & { client: WebClient; body: Body; ack?: (r?: unknown) => Promise<void> };
-
-function slackUserOf(body: Body): string | undefined {
-  return body.user_id ?? body.user?.id ?? body.event?.user ?? undefined;
-}
 
 // users.info is slow and rate-limited: a person's Slack locale is remembered for an hour.
 const slackLocales = new Map<string, { locale: string | null; at: number }>();
@@ -52,7 +49,9 @@ export function identify(deps: BotDeps): Middleware<AnyMiddlewareArgs> {
   return async (raw) => {
     const args = raw as unknown as Loose;
     const { body, context, next, client } = args;
-    const user = slackUserOf(body);
+    // A member id, checked at the edge (src/bot/schemas.ts); a request without one (an event about
+    // no one) reaches only listeners that need no person.
+    const user = requestUser(body);
     if (!user) return next();
     const actor = await actorBySlackId(deps.db, user);
     const settings = await loadSettings(deps.db);

@@ -5,6 +5,7 @@ import { listApprovals } from '../domain/approvals/queries.ts';
 import { listMyOpportunities } from '../domain/opportunities/opportunities.ts';
 import type { Reader } from '../i18n/index.ts';
 import type { BotDeps } from './deps.ts';
+import { requestUser } from './schemas.ts';
 import { homeView } from './views/home.ts';
 import { loadMyDay } from './views/today.ts';
 
@@ -43,8 +44,7 @@ export function refreshHomeAfterChange(deps: BotDeps): Middleware<AnyMiddlewareA
     } finally {
       const w = context.who as { actor: Actor; reader: Reader } | undefined;
       if (context.homeStale && w) {
-        const b = body as { user_id?: string; user?: { id?: string }; event?: { user?: string } };
-        const slackId = b.user_id ?? b.user?.id ?? b.event?.user;
+        const slackId = requestUser(body);
         try {
           await publishHome(client as unknown as WebClient, deps, w.actor, w.reader, slackId);
         } catch (e) {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { isUniqueViolation, type Db } from '../db/client.ts';
 
 /**
@@ -21,6 +20,10 @@ export async function once<T>(db: Db, key: string, now: Date, run: () => Promise
   }
 }
 
-/** A view submission's key: the view and what was typed in it. */
-export const submissionKey = (view: { id: string; state?: { values?: unknown } }): string =>
-  `view:${view.id}:${createHash('sha1').update(JSON.stringify(view.state?.values ?? {})).digest('hex')}`;
+/**
+ * A view submission's key: the view, as it was shown (its id and hash; the hash changes when the view
+ * is updated, e.g. to a "Create anyway" step). Not what was typed: a second submission of the same
+ * view with edited values (a double click while the first one is on its way) is the same submission,
+ * and takes no effect. A submission that failed released its key, so corrected values go through.
+ */
+export const submissionKey = (view: { id: string; hash?: string | null }): string => `view:${view.id}:${view.hash ?? ''}`;

@@ -1,9 +1,25 @@
-import { isDomainError } from '../domain/errors.ts';
+import { isDomainError, type MessageParams } from '../domain/errors.ts';
 import type { Reader } from '../i18n/index.ts';
+import { esc } from './blocks/kit.ts';
 import { errorText, t } from './i18n/index.ts';
 
-/** The text for anything a listener could not do: a domain error in the user's words, else a generic line. */
+/** A domain error's parameters with Slack's markup characters escaped: names and typed text come from people. */
+function escapedParams(params: MessageParams | undefined): MessageParams {
+  return Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, typeof v === 'string' ? esc(v) : v]));
+}
+
+/**
+ * The text for anything a listener could not do, for a message (mrkdwn): a domain error in the user's
+ * words with whatever it quotes escaped, else a generic line.
+ */
 export function failureText(reader: Reader, e: unknown): string {
+  if (isDomainError(e)) return errorText(reader, { key: e.key, params: escapedParams(e.params), issues: e.issues.map((i) => ({ ...i, path: esc(i.path), params: escapedParams(i.params) })) });
+  console.error(e);
+  return t(reader, 'common.error');
+}
+
+/** The same for plain text (a modal's inline error under an input), where nothing is markup. */
+export function failurePlain(reader: Reader, e: unknown): string {
   if (isDomainError(e)) return errorText(reader, e);
   console.error(e);
   return t(reader, 'common.error');

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 // What Slack sends an app, built the way Slack builds it (the shapes of shared/slack/payloads/*, from
 // Slack's SDK tests), and signed the way Slack signs it. The integration tests and the sandbox both
@@ -98,6 +98,15 @@ export function blockActionsPayload(o: { user: string; actions: Json[]; containe
   };
 }
 
+/**
+ * A view's hash as Slack keeps one: it changes whenever the view does (an update, a response_action),
+ * never with what is typed in it. Given no hash, one is made from the view's content.
+ */
+export function viewHash(view: Json): string {
+  const { state: _state, hash: _hash, ...shown } = view;
+  return `1.${createHash('sha1').update(JSON.stringify(shown)).digest('hex').slice(0, 8)}`;
+}
+
 /** A view as Slack includes it in a payload: the app's view, its ids and hash, and the state of its inputs. */
 export function viewAsSent(view: Json, o: { values?: Json; hash?: string; rootViewId?: string; previousViewId?: string | null } = {}): Json {
   return {
@@ -110,7 +119,7 @@ export function viewAsSent(view: Json, o: { values?: Json; hash?: string; rootVi
     ...view,
     team_id: TEAM,
     state: { values: o.values ?? {} },
-    hash: o.hash ?? view.hash ?? '1.hash',
+    hash: o.hash ?? view.hash ?? viewHash(view),
     root_view_id: o.rootViewId ?? view.root_view_id ?? view.id,
     previous_view_id: o.previousViewId !== undefined ? o.previousViewId : (view.previous_view_id ?? null),
     app_id: APP_ID,

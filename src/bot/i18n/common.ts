@@ -12,6 +12,7 @@ export const common = {
     'common.more': '…and {count} more',
     'common.none': '—',
     'common.unknown_command': 'I don’t know “{text}”. Try `/crm help`.',
+    'common.other_workspace': 'Seaboard is not set up for this Slack workspace.',
   },
   'zh-CN': {
     'common.not_registered': '您好！您还没有开通 Seaboard。请联系销售管理员添加您（需要提供您的 Slack 成员 ID：{slackId}）。',
@@ -24,5 +25,6 @@ export const common = {
     'common.more': '……还有 {count} 条',
     'common.none': '—',
     'common.unknown_command': '无法识别“{text}”。请试试 `/crm help`。',
+    'common.other_workspace': '此 Slack 工作区未开通 Seaboard。',
   },
 } satisfies Bundle;

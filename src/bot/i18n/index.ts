@@ -32,7 +32,7 @@ export function t(reader: Reader, key: string, params: MessageParams = {}): stri
 }
 
 /** A domain error for a message: its sentence, then each issue on its own line. */
-export function errorText(reader: Reader, e: DomainError): string {
+export function errorText(reader: Reader, e: Pick<DomainError, 'key' | 'params' | 'issues'>): string {
   const head = domainText(reader, e.key, e.params);
   return e.issues.length ? [head, ...e.issues.map((i) => `• ${describeIssue(reader, i)}`)].join('\n') : head;
 }

@@ -13,10 +13,15 @@ import type { Delivery, OutboxRow, Renderer } from './delivery.ts';
 // a conditional update (pending → sending, with this dispatcher as lease owner) before it is sent, and
 // every later change is conditional on still owning it, so two dispatchers never send the same row.
 //
-// A row in `sending` whose outcome is unknown is "in doubt": its dispatcher died mid-send (the lease,
-// `sendingAt + leaseMs`, ran out), or the post failed in a way that may have reached Slack (HTTP 5xx,
-// a dropped connection, a timeout). Before such a row is posted again, the channel's history is
-// searched for the message's metadata key: found, it is marked sent; not found, it goes back to pending.
+// A row in `sending` whose outcome is unknown is "in doubt": its dispatcher died mid-send (the lease
+// ran out), or the post failed in a way that may have reached Slack (HTTP 5xx, a dropped connection,
+// a timeout). Before such a row is posted again, the channel's history is searched for the message's
+// metadata key: found, it is marked sent; not found, it goes back to pending.
+//
+// The lease of a row in `sending` runs until its `nextAttemptAt` (a claim sets it `leaseMs` ahead).
+// A live dispatcher renews the lease of every row it is working on each `heartbeatMs` (a quarter of
+// the lease), however long Slack takes to answer; a dead one stops renewing, and its rows are taken
+// over within `leaseMs` (a few seconds) instead of holding their channel's queue.
 
 export interface BackoffOptions {
   /** The first retry's delay; it doubles with each attempt. */
@@ -28,15 +33,17 @@ export interface BackoffOptions {
 
 export interface DispatcherOptions {
   db: Db;
-  /** Made with `retryConfig: { retries: 0 }`, `rejectRateLimitedCalls: true` and a timeout well under `leaseMs`. */
+  /** Made with `retryConfig: { retries: 0 }`, `rejectRateLimitedCalls: true` and a timeout (a live send keeps its lease however long it takes). */
   client: WebClient;
   renderers: Record<string, Renderer>;
   /** At most one Slack write per lane in this time (Slack: about one message per second per channel). */
   paceMs?: number;
   /** Slack calls in flight at once, over all lanes. */
   concurrency?: number;
-  /** A row left `sending` longer than this by another dispatcher is taken to be orphaned. */
+  /** A row `sending` whose lease another dispatcher has not renewed for this long is taken to be orphaned. */
   leaseMs?: number;
+  /** How often the lease of the rows in work is renewed; a quarter of `leaseMs` unless told. */
+  heartbeatMs?: number;
   backoff?: Partial<BackoffOptions>;
   /** The dispatcher's clock: sending times, retries, pace. */
   now?: () => Date;
@@ -75,6 +82,8 @@ const HISTORY_SKEW_MS = 5_000;
 const HISTORY_PAGES = 10;
 /** How often a lane blocked by another dispatcher's live send looks again. */
 const RECHECK_MS = 1_000;
+/** A dead dispatcher's rows wait this long at most; a live one renews its lease every quarter of it. */
+export const DEFAULT_LEASE_MS = 6_000;
 /** An update whose card is not sent yet looks again after this. */
 const CARD_WAIT_MS = 1_000;
 
@@ -191,6 +200,7 @@ class OutboxDispatcher implements Dispatcher {
   private readonly paceMs: number;
   private readonly concurrency: number;
   private readonly leaseMs: number;
+  private readonly heartbeatMs: number;
   private readonly backoff: BackoffOptions;
   private readonly clock: () => Date;
   private readonly domainClock: () => Date;
@@ -221,6 +231,10 @@ class OutboxDispatcher implements Dispatcher {
   private wakeTimer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private intervals: NodeJS.Timeout[] = [];
+  /** Rows claimed or taken by this dispatcher and not settled yet: their lease is renewed. */
+  private readonly holding = new Set<Row>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private renewing: Promise<void> | null = null;
 
   /** Settling writes waiting for the next group commit. */
   private writes: { sql: Prisma.Sql; done: (changed: number) => void; fail: (e: unknown) => void }[] = [];
@@ -236,7 +250,8 @@ class OutboxDispatcher implements Dispatcher {
     this.renderers = o.renderers;
     this.paceMs = o.paceMs ?? 1000;
     this.concurrency = Math.max(1, o.concurrency ?? 32);
-    this.leaseMs = o.leaseMs ?? 60_000;
+    this.leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
+    this.heartbeatMs = o.heartbeatMs ?? Math.max(10, Math.floor(this.leaseMs / 4));
     this.backoff = { baseMs: 1000, maxMs: 300_000, jitter: 0.5, ...o.backoff };
     this.clock = o.now ?? (() => new Date());
     this.domainClock = o.domainNow ?? this.clock;
@@ -266,6 +281,10 @@ class OutboxDispatcher implements Dispatcher {
       this.wake();
     });
     every(this.pruneEveryMs, () => this.track(this.prune()));
+    this.heartbeat = setInterval(() => {
+      this.renewing ??= this.renew().finally(() => (this.renewing = null));
+    }, this.heartbeatMs);
+    this.heartbeat.unref();
     this.track(this.prune());
     this.wake();
   }
@@ -282,6 +301,10 @@ class OutboxDispatcher implements Dispatcher {
     while (this.pumping || this.tasks.size) {
       await Promise.allSettled([this.pumping, ...this.tasks]);
     }
+    // The sends in flight kept their leases while they finished; now nothing is held.
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    await this.renewing;
     await this.handOver();
     for (const w of this.waiters.splice(0)) {
       clearTimeout(w.timer);
@@ -400,11 +423,16 @@ class OutboxDispatcher implements Dispatcher {
     }
   }
 
+  /** Until when a row in `sending` is its owner's: its renewed lease, and never less than `leaseMs` from its claim. */
+  private leaseEnd(r: Row): number {
+    return Math.max(r.nextAttemptAt, (r.sendingAt ?? 0) + this.leaseMs);
+  }
+
   /** When the head of a lane may next be worked on. */
   private readyAt(lane: Lane, now: number): number {
     const r = lane.rows[0]!;
     if (r.status === 'pending') return Math.max(r.attempts === 0 ? 0 : r.nextAttemptAt, lane.pausedUntil, lane.nextWriteAt);
-    const leaseEnd = (r.sendingAt ?? 0) + this.leaseMs;
+    const leaseEnd = this.leaseEnd(r);
     if (r.leaseOwner === null || r.leaseOwner === this.id || leaseEnd <= now) return Math.max(r.nextAttemptAt, lane.pausedUntil);
     return Math.min(leaseEnd, r.checkedAt + RECHECK_MS); // another dispatcher is sending it right now
   }
@@ -546,7 +574,7 @@ class OutboxDispatcher implements Dispatcher {
     try {
       await this.knowRecipients(lanes.map((l) => l.rows[0]!));
       claimed = await inTransaction(this.db, (tx) =>
-        tx.$queryRaw<DbRow[]>`UPDATE "Outbox" SET "status" = 'sending', "sendingAt" = ${now}, "leaseOwner" = ${this.id}
+        tx.$queryRaw<DbRow[]>`UPDATE "Outbox" SET "status" = 'sending', "sendingAt" = ${now}, "leaseOwner" = ${this.id}, "nextAttemptAt" = ${this.leaseFrom(now)}
           WHERE "id" IN (${Prisma.join(ids)}) AND "status" = 'pending' AND ("attempts" = 0 OR "nextAttemptAt" <= ${now})
           RETURNING ${COLS}`,
       );
@@ -564,9 +592,43 @@ class OutboxDispatcher implements Dispatcher {
 
   private async send(lane: Lane): Promise<void> {
     const row = lane.rows[0]!;
-    const delivery = await this.render(row);
-    const outcome = 'method' in delivery ? await this.deliver(lane, row, delivery) : delivery;
-    await this.settle(lane, row, outcome);
+    await this.holdLease(row, async () => {
+      const delivery = await this.render(row);
+      const outcome = 'method' in delivery ? await this.deliver(lane, row, delivery) : delivery;
+      await this.settle(lane, row, outcome);
+    });
+  }
+
+  /** Works on a row this dispatcher claimed or took, renewing its lease until the work is done. */
+  private async holdLease(row: Row, work: () => Promise<void>): Promise<void> {
+    this.holding.add(row);
+    try {
+      await work();
+    } finally {
+      this.holding.delete(row);
+    }
+  }
+
+  private leaseFrom(now: Date): Date {
+    return new Date(now.getTime() + this.leaseMs);
+  }
+
+  /**
+   * The heartbeat: the rows in work stay this dispatcher's for another `leaseMs` (a row settled in
+   * doubt meanwhile keeps its later retry time).
+   */
+  private async renew(): Promise<void> {
+    const rows = [...this.holding];
+    if (!rows.length) return;
+    const until = this.leaseFrom(new Date(this.nowMs()));
+    try {
+      await inTransaction(this.db, (tx) =>
+        tx.$executeRaw`UPDATE "Outbox" SET "nextAttemptAt" = ${until}
+          WHERE "id" IN (${Prisma.join(rows.map((r) => r.id))}) AND "status" = 'sending' AND "leaseOwner" = ${this.id} AND "nextAttemptAt" < ${until}`,
+      );
+    } catch (e) {
+      this.logger.error(`outbox: could not renew the lease of ${rows.length} row(s): ${messageOf(e)}`);
+    }
   }
 
   private async render(row: Row): Promise<Delivery | Outcome> {
@@ -658,7 +720,7 @@ class OutboxDispatcher implements Dispatcher {
   private async settleSending(lane: Lane): Promise<void> {
     const row = lane.rows[0]!;
     const now = this.nowMs();
-    const live = row.leaseOwner !== null && row.leaseOwner !== this.id && (row.sendingAt ?? 0) + this.leaseMs > now;
+    const live = row.leaseOwner !== null && row.leaseOwner !== this.id && this.leaseEnd(row) > now;
     if (live) return this.reread(lane);
     const taken = await this.take(row);
     if (!taken) {
@@ -669,16 +731,22 @@ class OutboxDispatcher implements Dispatcher {
       return;
     }
     refresh(row, taken, now);
-    await this.settle(lane, row, await this.recover(lane, row));
+    await this.holdLease(row, async () => this.settle(lane, row, await this.recover(lane, row)));
   }
 
-  /** Becomes the owner of an in-doubt row, if nobody changed it meanwhile (sendingAt and attempts are its version). */
+  /**
+   * Becomes the owner of an in-doubt row, if nobody changed it meanwhile (sendingAt and attempts are
+   * its version) and another dispatcher's lease on it has run out (it may have renewed it since read).
+   */
   private async take(row: Row): Promise<DbRow | undefined> {
+    const now = new Date(this.nowMs());
     const since = row.sendingAt === null ? Prisma.sql`"sendingAt" IS NULL` : Prisma.sql`"sendingAt" = ${new Date(row.sendingAt)}`;
     const [r] = await inTransaction(this.db, (tx) =>
-      tx.$queryRaw<DbRow[]>`UPDATE "Outbox" SET "leaseOwner" = ${this.id}
+      tx.$queryRaw<DbRow[]>`UPDATE "Outbox" SET "leaseOwner" = ${this.id}, "nextAttemptAt" = ${this.leaseFrom(now)}
         WHERE "id" = ${row.id} AND "status" = 'sending' AND "attempts" = ${row.attempts}
           AND ${since} AND COALESCE("leaseOwner", '') = ${row.leaseOwner ?? ''}
+          AND ("leaseOwner" IS NULL OR "leaseOwner" = ${this.id}
+            OR ("nextAttemptAt" <= ${now} AND ("sendingAt" IS NULL OR "sendingAt" <= ${new Date(now.getTime() - this.leaseMs)})))
         RETURNING ${COLS}`,
     );
     return r;

@@ -1,4 +1,5 @@
 import type { CreateOpportunityInput } from '../../domain/opportunities/opportunities.ts';
+import type { StateValues } from '../schemas.ts';
 import { COMPETITORS_MAX, NAME_MAX, NOTES_MAX, openStages } from '../../domain/opportunities/opportunities.ts';
 import { formatDate } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
@@ -110,7 +111,7 @@ export function formatAmount(minor: number): string {
   return `${sign}${whole}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-type Values = Record<string, Record<string, { value?: string | null; selected_date?: string | null; selected_option?: { value: string } | null } | undefined> | undefined>;
+type Values = StateValues; // checked at the edge (src/bot/schemas.ts)
 
 export interface OpportunitySubmission {
   input: CreateOpportunityInput;
@@ -155,7 +156,8 @@ export function createdMessage(
   if (o.competitors) lines.push(t(reader, 'opp.competitors_line', { value: esc(cut(o.competitors, 500)) }));
   if (o.notes) lines.push(t(reader, 'opp.notes_line', { value: esc(cut(o.notes, 1500)) }));
   return {
-    text: t(reader, 'opp.created_text', { name: cut(o.name, 100), store: cut(o.store.name, 100) }),
+    // The notification's text is mrkdwn too: a name like `<!here>` must not ping anyone.
+    text: t(reader, 'opp.created_text', { name: esc(cut(o.name, 100)), store: esc(cut(o.store.name, 100)) }),
     blocks: [section(lines.join('\n')), context([esc(o.store.code)])],
   };
 }

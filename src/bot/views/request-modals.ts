@@ -1,4 +1,5 @@
 import type { ApprovalRecord } from '../../domain/approvals/queries.ts';
+import type { StateValue, StateValues } from '../schemas.ts';
 import { COMMENT_MAX, CONTRACT_NO_MAX, flows, type Flow } from '../../domain/approvals/flows.ts';
 import { COMPETITORS_MAX, NAME_MAX, NOTES_MAX, openStages, STAGE_NOTE_MAX, type OpportunityStage } from '../../domain/opportunities/opportunities.ts';
 import type { TeamMember } from '../../domain/people/team.ts';
@@ -373,13 +374,8 @@ export function resubmitModal(
 
 // ---- reading a submission --------------------------------------------------------------------
 
-interface StateValue {
-  type?: string;
-  value?: string | null;
-  selected_date?: string | null;
-  selected_option?: { value?: string; text?: { text?: string } } | null;
-}
-export type RequestValues = Record<string, Record<string, StateValue | undefined> | undefined>;
+/** The submitted state, in the shape checked at the edge (src/bot/schemas.ts). */
+export type RequestValues = StateValues;
 
 const first = (values: RequestValues, block: string): StateValue | undefined => Object.values(values[block] ?? {})[0];
 

@@ -57,7 +57,7 @@ export function visitConfirmation(reader: Reader, c: VisitConfirmationInput): { 
     blocks.push(actions([button(t(reader, 'card.btn.claim'), ids.actions.claim, { value: String(result.store.id), style: 'primary' })]));
   }
   return {
-    text: cut(t(reader, 'visit.confirm.text', { store: storeName }), 3000),
+    text: cut(t(reader, 'visit.confirm.text', { store: esc(cut(storeName, 150)) }), 3000),
     blocks: capBlocks(blocks, limits.messageBlocks, (n) => t(reader, 'common.more', { count: n })),
   };
 }

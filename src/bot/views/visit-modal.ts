@@ -1,4 +1,5 @@
 import { visitMethods } from '../../domain/visits/visits.ts';
+import type { StateValue, StateValues } from '../schemas.ts';
 import { storeStages } from '../../domain/stores/fields.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { t } from '../i18n/index.ts';
@@ -150,14 +151,8 @@ function pickers(reader: Reader, blockId: string, dateAction: string, timeAction
 // ---- reading a submission ----------------------------------------------------------------------
 
 /** One element's state as Slack sends it in `view.state.values`. */
-export interface StateValue {
-  type?: string;
-  value?: string | null;
-  selected_option?: { value: string } | null;
-  selected_date?: string | null;
-  selected_time?: string | null;
-}
-export type StateValues = Record<string, Record<string, StateValue | undefined> | undefined>;
+/** The submitted state, in the shape checked at the edge (src/bot/schemas.ts). */
+export type { StateValue, StateValues } from '../schemas.ts';
 
 export interface WhenInput {
   text: string | null;

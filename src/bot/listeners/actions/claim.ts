@@ -71,7 +71,7 @@ export function registerClaimActions(app: SlackApp, deps: BotDeps): void {
         }),
       };
     } catch (e) {
-      const reason = esc(await failureNotice(deps, w, e));
+      const reason = await failureNotice(deps, w, e); // escaped: failureText quotes nothing raw
       const name = fromList ? rowName(b, ref.s) : null;
       notice = { kind: 'warn', text: name ? t(w.reader, 'claim.failed', { name, reason }) : reason };
     }

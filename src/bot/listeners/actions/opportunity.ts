@@ -4,6 +4,7 @@ import { who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
+import { esc } from '../../blocks/kit.ts';
 import { opportunityModal, type PreselectedStore } from '../../views/opportunity-modal.ts';
 import type { Actor } from '../../../domain/org/roles.ts';
 import { loadScope } from '../../../domain/org/scope.ts';
@@ -37,7 +38,8 @@ async function findPreselection(deps: BotDeps, actor: Actor, reader: Reader, wan
   const active = hits.filter((h) => h.status === 'active');
   const best = active[0];
   if (best && (active.length === 1 || EXACT_RANKS.has(best.rank))) return { store: { id: best.id, name: best.name, code: best.code } };
-  return { hint: active.length ? t(reader, 'opp.hint.many', { count: active.length, text }) : t(reader, 'opp.hint.no_match', { text }) };
+  const quoted = esc(text); // shown in a mrkdwn context line
+  return { hint: active.length ? t(reader, 'opp.hint.many', { count: active.length, text: quoted }) : t(reader, 'opp.hint.no_match', { text: quoted }) };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
 import { failureText } from '../../reply.ts';
-import { option, section, type Block } from '../../blocks/kit.ts';
+import { cut, esc, option, section, type Block } from '../../blocks/kit.ts';
 import { storeCardBlocks } from '../../views/store-card.ts';
 import { createStoreModal } from '../../views/create-store.ts';
 import {
@@ -28,6 +28,7 @@ import { transferTargets } from '../../../domain/people/team.ts';
 import { scopeFor } from '../../../domain/org/scope.ts';
 import { storeHistory } from '../../../domain/stores/history.ts';
 import { getStore } from '../../../domain/stores/stores.ts';
+import type { BlockAction, BlockActionsBody } from '../../schemas.ts';
 
 // The store card's buttons (besides Log visit / New opportunity / Claim, handled elsewhere), the
 // pick list's Open, and the create-store entry points. Every modal opens at once with the trigger
@@ -36,22 +37,9 @@ import { getStore } from '../../../domain/stores/stores.ts';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
 
-/** The parts of a block_actions payload these listeners read. */
-export interface ActionBody {
-  user: { id: string };
-  trigger_id?: string;
-  response_url?: string;
-  container?: { type?: string; view_id?: string; message_ts?: string; is_ephemeral?: boolean };
-  view?: { id: string; type?: string; hash?: string; previous_view_id?: string | null };
-  message?: { ts?: string; blocks?: Json[] };
-  channel?: { id?: string };
-}
-export interface ButtonAction {
-  action_id: string;
-  block_id?: string;
-  value?: string;
-  action_ts?: string;
-}
+/** A block_actions payload and its action, as checked at the edge (src/bot/schemas.ts). */
+export type ActionBody = BlockActionsBody;
+export type ButtonAction = BlockAction;
 
 export const asBlocks = (blocks: Block[]): types.KnownBlock[] => blocks as unknown as types.KnownBlock[];
 export const asView = (view: Record<string, unknown>): types.View => view as unknown as types.View;
@@ -72,7 +60,7 @@ export async function loadCard(deps: BotDeps, actor: Who['actor'], storeId: numb
 export async function cardMessage(deps: BotDeps, w: Who, storeId: number, notice?: string): Promise<{ text: string; blocks: types.KnownBlock[] }> {
   const { data, viewer } = await loadCard(deps, w.actor, storeId);
   const blocks = [...(notice ? [section(notice, undefined, 'card_notice')] : []), ...storeCardBlocks(w.reader, data, viewer, deps.clock.now())];
-  return { text: notice ?? t(w.reader, 'card.text', { name: data.name, code: data.code }), blocks: asBlocks(blocks) };
+  return { text: notice ?? t(w.reader, 'card.text', { name: esc(cut(data.name, 150)), code: esc(data.code) }), blocks: asBlocks(blocks) };
 }
 
 export async function cardModalView(deps: BotDeps, w: Who, storeId: number, notice?: string): Promise<types.View> {

@@ -9,6 +9,7 @@ import { poolUsage } from '../../../domain/pools/cap.ts';
 import { loadSettings } from '../../../domain/settings/settings.ts';
 import { toLocale } from '../../../i18n/index.ts';
 import { failureText } from '../../reply.ts';
+import { cut, esc } from '../../blocks/kit.ts';
 import { poolMessage, POOL_LIST_MAX } from '../../views/pool.ts';
 import { loadMyDay, todayMessage } from '../../views/today.ts';
 import { firstPages } from '../../views/approvals-list.ts';
@@ -85,7 +86,7 @@ export function registerCrm(app: SlackApp, deps: BotDeps): void {
         return;
       }
       default:
-        await ack({ response_type: 'ephemeral', text: `${t(reader, 'common.unknown_command', { text: command.text.trim() })}\n\n${t(reader, 'crm.help')}` });
+        await ack({ response_type: 'ephemeral', text: `${t(reader, 'common.unknown_command', { text: esc(cut(command.text.trim(), 200)) })}\n\n${t(reader, 'crm.help')}` });
     }
   });
 }

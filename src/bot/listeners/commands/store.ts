@@ -4,6 +4,7 @@ import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
 import { failureText } from '../../reply.ts';
+import { esc } from '../../blocks/kit.ts';
 import { noStoreBlocks, pickListMax, pickListText, storePickBlocks } from '../../views/store-search.ts';
 import { asBlocks, cardMessage } from '../actions/store-card.ts';
 import { searchStores } from '../../../domain/stores/search.ts';
@@ -30,7 +31,7 @@ export function registerStoreCommand(app: SlackApp, deps: BotDeps): void {
     try {
       const { hits, more } = await searchStores(deps, w.actor, { text, limit: pickListMax });
       if (!hits.length) {
-        await respond({ response_type: 'ephemeral', text: t(w.reader, 'find.none', { text }), blocks: asBlocks(noStoreBlocks(w.reader, text)) });
+        await respond({ response_type: 'ephemeral', text: t(w.reader, 'find.none', { text: esc(text) }), blocks: asBlocks(noStoreBlocks(w.reader, text)) });
         return;
       }
       const best = hits[0]!;
@@ -39,7 +40,7 @@ export function registerStoreCommand(app: SlackApp, deps: BotDeps): void {
         await respond({ response_type: 'ephemeral', ...(await cardMessage(deps, w, best.id)) });
         return;
       }
-      await respond({ response_type: 'ephemeral', text: pickListText(w.reader, text), blocks: asBlocks(storePickBlocks(w.reader, text, hits, more)) });
+      await respond({ response_type: 'ephemeral', text: esc(pickListText(w.reader, text)), blocks: asBlocks(storePickBlocks(w.reader, text, hits, more)) });
     } catch (e) {
       await respond({ response_type: 'ephemeral', text: failureText(w.reader, e) }).catch((err) => console.error('/store: could not answer', err));
     }

@@ -3,11 +3,11 @@ import { who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { once, submissionKey } from '../../once.ts';
-import { failureText, modalErrors } from '../../reply.ts';
+import { failurePlain, modalErrors } from '../../reply.ts';
 import { COMMENT_ACTION, COMMENT_BLOCK, parseCommentMeta } from '../../views/approval-card.ts';
 import { decide } from '../../../domain/approvals/engine.ts';
+import { submittedValues } from '../../schemas.ts';
 
-type Values = Record<string, Record<string, { value?: string | null } | undefined> | undefined>;
 
 /**
  * The comment of a Return or Reject, submitted: the domain decides. Anything it refuses (no comment,
@@ -22,13 +22,13 @@ export function registerApprovalCommentView(app: SlackApp, deps: BotDeps): void 
       await ack();
       return;
     }
-    const comment = (view.state.values as Values)[COMMENT_BLOCK]?.[COMMENT_ACTION]?.value ?? '';
+    const comment = submittedValues(view)[COMMENT_BLOCK]?.[COMMENT_ACTION]?.value ?? '';
     let ran: boolean;
     try {
       const r = await once(deps.db, submissionKey(view), deps.clock.now(), () => decide(deps, actor, meta.stepId, { decision: meta.decision, comment }));
       ran = r.ran;
     } catch (e) {
-      const errors = modalErrors(reader, e, [COMMENT_BLOCK], COMMENT_BLOCK) ?? { [COMMENT_BLOCK]: failureText(reader, e) };
+      const errors = modalErrors(reader, e, [COMMENT_BLOCK], COMMENT_BLOCK) ?? { [COMMENT_BLOCK]: failurePlain(reader, e) };
       await ack({ response_action: 'errors', errors });
       return;
     }

@@ -11,6 +11,7 @@ import { messageModal } from '../../views/store-forms.ts';
 import { asView, cardModalView } from '../actions/store-card.ts';
 import { errorsFor, textValue, type ViewValues } from './store-forms.ts';
 import { createStore } from '../../../domain/stores/stores.ts';
+import { submittedValues } from '../../schemas.ts';
 
 /**
  * The create-store modal. The form's submission runs the duplicate check: with candidates, the modal
@@ -22,7 +23,7 @@ export function registerCreateStore(app: SlackApp, deps: BotDeps): void {
   app.view(ids.views.createStore, async ({ ack, view, context }) => {
     const w = who(context);
     const meta = parseCreateMeta(view.private_metadata);
-    const values = (view.state?.values ?? {}) as ViewValues;
+    const values: ViewValues = submittedValues(view);
     const typed: NewStoreInput =
       meta.step === 'confirm'
         ? { name: meta.name, ...(meta.phone ? { phone: meta.phone } : {}), ...(meta.address ? { address: meta.address } : {}) }

@@ -6,9 +6,10 @@ import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
 import { cut } from '../../blocks/kit.ts';
 import { once, submissionKey } from '../../once.ts';
-import { failureText, modalErrors } from '../../reply.ts';
-import { readVisitForm, visitIds, visitInputBlocks, type StateValues, type WhenInput } from '../../views/visit-modal.ts';
+import { failurePlain, modalErrors } from '../../reply.ts';
+import { readVisitForm, visitIds, visitInputBlocks, type WhenInput } from '../../views/visit-modal.ts';
 import { logVisit, type LogVisitInput } from '../../../domain/visits/visits.ts';
+import { submittedValues } from '../../schemas.ts';
 
 /** What a "when" field showed, for its error message: the typed text, else the picked date and time. */
 const shown = (w: WhenInput) => cut(w.text ?? [w.date, w.time].filter(Boolean).join(' '), 100);
@@ -29,7 +30,7 @@ export function registerLogVisitSubmission(app: SlackApp, deps: BotDeps): void {
   app.view(ids.views.logVisit, async ({ ack, view, context }) => {
     const { actor, reader } = who(context);
     const now = deps.clock.now();
-    const form = readVisitForm(view.state.values as StateValues);
+    const form = readVisitForm(submittedValues(view));
 
     const errors: Record<string, string> = {};
     if (form.storeId === null) errors.storeId = t(reader, 'visit.error.no_store');
@@ -59,7 +60,7 @@ export function registerLogVisitSubmission(app: SlackApp, deps: BotDeps): void {
       outcome = await once(deps.db, submissionKey(view), now, () => logVisit(deps, actor, input));
     } catch (e) {
       const placed = modalErrors(reader, e, visitInputBlocks, visitIds.blocks.storeId);
-      await ack({ response_action: 'errors', errors: placed ?? { [visitIds.blocks.storeId]: failureText(reader, e) } });
+      await ack({ response_action: 'errors', errors: placed ?? { [visitIds.blocks.storeId]: failurePlain(reader, e) } });
       return;
     }
     await ack();

@@ -4,9 +4,10 @@ import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
 import { once, submissionKey } from '../../once.ts';
-import { failureText, modalErrors } from '../../reply.ts';
+import { failurePlain, modalErrors } from '../../reply.ts';
 import { oppFields, readOpportunity } from '../../views/opportunity-modal.ts';
 import { createOpportunity } from '../../../domain/opportunities/opportunities.ts';
+import { submittedValues } from '../../schemas.ts';
 
 /**
  * Saving the opportunity modal. Bad input comes back as inline errors under its inputs and nothing
@@ -17,12 +18,12 @@ import { createOpportunity } from '../../../domain/opportunities/opportunities.t
 export function registerOpportunityView(app: SlackApp, deps: BotDeps): void {
   app.view(ids.views.opportunity, async ({ ack, view, context }) => {
     const { actor, reader } = who(context);
-    const { input, amountUnreadable } = readOpportunity(view.state.values);
+    const { input, amountUnreadable } = readOpportunity(submittedValues(view));
     let ran: boolean;
     try {
       ran = (await once(deps.db, submissionKey(view), deps.clock.now(), () => createOpportunity(deps, actor, input))).ran;
     } catch (e) {
-      const errors = modalErrors(reader, e, [...oppFields], 'storeId') ?? { storeId: failureText(reader, e) };
+      const errors = modalErrors(reader, e, [...oppFields], 'storeId') ?? { storeId: failurePlain(reader, e) };
       if (amountUnreadable) errors.amount = t(reader, 'opp.amount_format');
       await ack({ response_action: 'errors', errors });
       return;

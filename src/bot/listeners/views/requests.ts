@@ -14,6 +14,7 @@ import type { Flow } from '../../../domain/approvals/flows.ts';
 import { approvalRecord } from '../../../domain/approvals/queries.ts';
 import { resubmitRequest, submitRequest, type RequestInput } from '../../../domain/approvals/requests.ts';
 import { changeStage } from '../../../domain/opportunities/opportunities.ts';
+import { submittedValues } from '../../schemas.ts';
 
 // Submissions of the requester's forms. Each takes effect once per submission (Slack may deliver one
 // twice); bad input comes back inline under its field (`response_action: errors`) and nothing is
@@ -78,7 +79,7 @@ export function registerRequestForms(app: SlackApp, deps: BotDeps): void {
         await ack({ response_action: 'errors', errors: { [view.blocks.find((b) => b.type === 'input')?.block_id ?? 'reason']: t(w.reader, 'common.error') } });
         return;
       }
-      const read = spec.read(meta, (view.state?.values ?? {}) as RequestValues);
+      const read = spec.read(meta, submittedValues(view));
       let done: Done;
       try {
         const r = await once(deps.db, submissionKey(view), deps.clock.now(), () => spec.run(w, meta, read.input));

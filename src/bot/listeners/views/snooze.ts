@@ -4,12 +4,13 @@ import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
 import { once, submissionKey } from '../../once.ts';
-import { failureText, modalErrors } from '../../reply.ts';
+import { failurePlain, modalErrors } from '../../reply.ts';
 import { esc, cut } from '../../blocks/kit.ts';
 import { parseSnoozeMetadata, pickedInstant, snoozeActions, snoozeBlocks } from '../../views/today.ts';
 import { redrawMyDay } from '../actions/followups.ts';
 import { snoozeFollowUp } from '../../../domain/followups/followups.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
+import { submittedValues } from '../../schemas.ts';
 
 /** The "pick a time" modal of Snooze: a time in the past is an inline error; a double submit snoozes once. */
 export function registerSnoozeView(app: SlackApp, deps: BotDeps): void {
@@ -20,7 +21,7 @@ export function registerSnoozeView(app: SlackApp, deps: BotDeps): void {
       await ack({ response_action: 'errors', errors: { [snoozeBlocks.date]: t(reader, 'common.error') } });
       return;
     }
-    const values = view.state.values;
+    const values = submittedValues(view);
     const until = pickedInstant(
       values[snoozeBlocks.date]?.[snoozeActions.date]?.selected_date,
       values[snoozeBlocks.time]?.[snoozeActions.time]?.selected_time,
@@ -34,7 +35,7 @@ export function registerSnoozeView(app: SlackApp, deps: BotDeps): void {
     try {
       ran = (await once(deps.db, submissionKey(view), deps.clock.now(), () => snoozeFollowUp(deps, actor, meta.f, until))).ran;
     } catch (e) {
-      const errors = modalErrors(reader, e, [snoozeBlocks.date, snoozeBlocks.time], snoozeBlocks.date) ?? { [snoozeBlocks.date]: failureText(reader, e) };
+      const errors = modalErrors(reader, e, [snoozeBlocks.date, snoozeBlocks.time], snoozeBlocks.date) ?? { [snoozeBlocks.date]: failurePlain(reader, e) };
       await ack({ response_action: 'errors', errors });
       return;
     }

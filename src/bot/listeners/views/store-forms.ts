@@ -4,7 +4,7 @@ import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
 import { once, submissionKey } from '../../once.ts';
-import { failureText, modalErrors } from '../../reply.ts';
+import { failurePlain, modalErrors } from '../../reply.ts';
 import { cut, esc } from '../../blocks/kit.ts';
 import { parseFormMeta, type FormMeta } from '../../views/store-forms.ts';
 import { cardMessage, cardModalView, postResponse } from '../actions/store-card.ts';
@@ -13,17 +13,14 @@ import { addContact } from '../../../domain/stores/contacts.ts';
 import { setStoreStatus } from '../../../domain/stores/stores.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import type { Reader } from '../../../i18n/index.ts';
+import { submittedValues, type StateValue, type StateValues } from '../../schemas.ts';
 
 // Submissions of the store card's forms. Each change runs once per submission (Slack may deliver one
 // twice), shows bad input inline under its field (`response_action: errors`), and on success closes
 // the form and redraws the card where it was (its message, or the modal under the form).
 
-interface StateValue {
-  value?: string | null;
-  selected_option?: { value?: string; text?: { text?: string } } | null;
-  selected_options?: { value?: string }[] | null;
-}
-export type ViewValues = Record<string, Record<string, StateValue>>;
+/** The submitted state, in the shape checked at the edge (src/bot/schemas.ts). */
+export type ViewValues = StateValues;
 
 const first = (values: ViewValues, block: string): StateValue | undefined => Object.values(values[block] ?? {})[0];
 
@@ -46,7 +43,7 @@ function numberValue(values: ViewValues, block: string): number | undefined {
 
 /** Inline errors for any failure: domain issues under their fields, anything else under `fallback`. */
 export function errorsFor(reader: Reader, e: unknown, blocks: string[], fallback: string): Record<string, string> {
-  const errors = modalErrors(reader, e, blocks, fallback) ?? { [fallback]: failureText(reader, e) };
+  const errors = modalErrors(reader, e, blocks, fallback) ?? { [fallback]: failurePlain(reader, e) };
   // Slack shows at most a short line under an input.
   for (const k of Object.keys(errors)) errors[k] = cut(errors[k]!, 2000);
   return errors;
@@ -70,7 +67,7 @@ export function registerStoreForms(app: SlackApp, deps: BotDeps): void {
       }
       let done: string;
       try {
-        const r = await once(deps.db, submissionKey(view), deps.clock.now(), () => spec.run(w, meta, (view.state?.values ?? {}) as ViewValues));
+        const r = await once(deps.db, submissionKey(view), deps.clock.now(), () => spec.run(w, meta, submittedValues(view)));
         if (!r.ran) {
           await ack();
           return;
