@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { inTransaction, isUniqueViolation, type Db, type Tx } from '../../db/client.ts';
+import { DAY_MS } from '../clock.ts';
 
 export const MAX_FAILURES = 5;
 export const LOCK_MINUTES = 15;
@@ -16,7 +17,7 @@ export const ADDRESS_FREE_ATTEMPTS = 10;
 export const ADDRESS_QUIET_MINUTES = 60;
 export const ADDRESS_MAX_DELAY_SECONDS = 15 * 60;
 /** Rows unused for this long (and not blocking anything) are removed at the next successful sign-in. */
-const KEEP_MS = 24 * 3_600_000;
+const KEEP_MS = DAY_MS;
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 

@@ -1,5 +1,6 @@
 // Time-zone arithmetic on IANA zones with Intl only. Offsets are found by formatting instants in
 // the zone and comparing the wall clock with UTC.
+import { DAY_MS } from '../clock.ts';
 
 export interface ZonedParts {
   year: number;
@@ -21,8 +22,6 @@ export interface WallTime {
   minute?: number;
   second?: number;
 }
-
-const DAY_MS = 86_400_000;
 
 // Building a DateTimeFormat is far slower than using one.
 const formatters = new Map<string, Intl.DateTimeFormat>();
