@@ -88,11 +88,11 @@ const regionRing = (col: number, row: number) => {
   const [x, y] = [120 + col * CELL, 30.2 + row * CELL];
   return [[x, y], [x + CELL, y], [x + CELL, y + CELL], [x, y + CELL]].map(([a, b]) => [Number(a!.toFixed(6)), Number(b!.toFixed(6))]);
 };
-const repSlackId = (area: number, n: number) => `U0R${String(area).padStart(2, '0')}${String(n).padStart(2, '0')}`;
+export const repSlackId = (area: number, n: number) => `U0R${String(area).padStart(2, '0')}${String(n).padStart(2, '0')}`;
 const repEmail = (area: number, n: number) => `rep${area}.${n}@seaboard.example`;
 
 /** A company of 20 areas, each with 10 reps and 10 regions (a 20 × 10 grid of 0.01° cells), through the org import. */
-async function buildDatabase(path: string): Promise<void> {
+export async function buildDatabase(path: string): Promise<void> {
   removeDb(path);
   await migrate(`file:${path}`);
   const database = await openDatabase(`file:${path}`);
@@ -118,11 +118,11 @@ async function buildDatabase(path: string): Promise<void> {
 }
 
 /** The CSV as the console receives it: Chinese headers, quoted values where needed. */
-function makeCsv(): Buffer {
+export function makeCsv(rows: number = ROWS): Buffer {
   const r = rng(20261122);
   const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const lines = ['门店名称,电话,地址,经度,纬度,负责人,联系人,联系人电话,阶段'];
-  for (let i = 0; i < ROWS; i++) {
+  for (let i = 0; i < rows; i++) {
     const col = r.int(0, COLS - 1);
     const row = r.int(0, ROWS_OF_REGIONS - 1);
     const lng = 120 + col * CELL + r.between(0.001, CELL - 0.001);

@@ -117,3 +117,11 @@ export function inJson(dialect: Dialect, column: Prisma.Sql, values: string[]): 
     ? Prisma.sql`${column} IN (SELECT value FROM json_each(${json}))`
     : Prisma.sql`${column} IN (SELECT json_array_elements_text(${json}::json))`;
 }
+
+/** `column IN (the ids)` with the ids as one JSON parameter (`inJson` for integer columns). */
+export function inJsonIds(dialect: Dialect, column: Prisma.Sql, ids: number[]): Prisma.Sql {
+  const json = JSON.stringify(ids);
+  return dialect === 'sqlite'
+    ? Prisma.sql`${column} IN (SELECT value FROM json_each(${json}))`
+    : Prisma.sql`${column} IN (SELECT (json_array_elements_text(${json}::json))::integer)`;
+}

@@ -3,7 +3,7 @@ import { Prisma, inTransaction, type Db, type Tx } from '../../db/client.ts';
 import { audit } from '../audit/audit.ts';
 import { addDaysUtc } from '../clock.ts';
 import type { Deps } from '../deps.ts';
-import { ForbiddenError, InvalidInputError, type Issue, type MessageParams } from '../errors.ts';
+import { ConflictError, ForbiddenError, InvalidInputError, type Issue, type MessageParams } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
 import { leadsUnit, scopeFor, type Scope } from '../org/scope.ts';
 import { loadRegionIndex, type RegionIndex } from '../regions/locate.ts';
@@ -11,9 +11,12 @@ import type { Settings } from '../settings/settings.ts';
 import { reserveStoreCodes } from '../stores/code.ts';
 import { addressSchema, latSchema, lngSchema, phoneSchema, storeNameSchema, storeStageSchema } from '../stores/fields.ts';
 import { nameKey, phoneKey } from '../stores/normalize.ts';
+import { dayKey } from '../time/zone.ts';
 import { issuesFromZod, parse } from '../validation.ts';
 import { BULK_CHUNK, KEY_CHUNK, dialectOf, inJson, insertJsonRows, jsonCell, type Column } from './bulk-sql.ts';
 import { scanCsv, scanCsvAsync, type CsvEncoding, type CsvRow } from './csv.ts';
+import { noPace, pacer, type Pace } from './pace.ts';
+import { SqliteWorker, sqliteFileOf, whileTransactionsWait } from './sqlite-worker.ts';
 
 /*
  * Stores from a CSV file (console "Stores → Import"): a column mapping, a dry run, then an
@@ -32,6 +35,11 @@ import { scanCsv, scanCsvAsync, type CsvEncoding, type CsvRow } from './csv.ts';
  *   owner's pool cap. Owners get no Slack notice per store: an import may hand out thousands.
  * - Scope: an admin imports anywhere; a manager only stores whose point lies in a region of its
  *   subtree, owned by people of its subtree (else 403 on apply; the preview shows the rows).
+ * - The server goes on answering meanwhile (Slack's 3 s, /healthz): the file is read and checked
+ *   outside any transaction, a few milliseconds at a time (pace.ts), and on SQLite the stores are
+ *   staged in a worker thread's connection and copied in by one short transaction there, re-checked
+ *   against what changed since (`applyStaged`). All or nothing still: nothing is visible before that
+ *   commit, and a crash or a failed check leaves nothing behind.
  */
 
 export const storeImportFields = ['name', 'phone', 'address', 'lng', 'lat', 'owner', 'status', 'stage', 'source', 'contactName', 'contactPhone'] as const;
@@ -271,6 +279,42 @@ async function heldBy(db: Db | Tx, ownerIds: number[]): Promise<Map<number, numb
   return new Map(rows.map((r) => [r.ownerId!, r._count._all]));
 }
 
+/** The checks of a batch of rows against the database. */
+interface Lookup {
+  existing(column: 'nameKey' | 'phoneKey', keys: Iterable<string>): Promise<Map<string, { code: string; name: string }>>;
+  held(ownerIds: number[]): Promise<Map<number, number>>;
+}
+
+const dbLookup = (db: Db | Tx): Lookup => ({ existing: (column, keys) => existingByKeys(db, column, keys), held: (ids) => heldBy(db, ids) });
+
+/**
+ * The same checks on the worker's connection: the statements run off the event loop (on the main
+ * thread a batch's lookups are tens of milliseconds of synchronous SQLite), and see the last commit.
+ */
+const workerLookup = (w: SqliteWorker): Lookup => ({
+  async existing(column, keys) {
+    const found = new Map<string, { code: string; name: string }>();
+    const all = [...keys];
+    for (let i = 0; i < all.length; i += KEY_CHUNK) {
+      const rows = await w.all<{ code: string; name: string; key: string }>(
+        `SELECT s."code", s."name", s."${column}" AS "key" FROM "Store" s
+         WHERE s."${column}" IN (SELECT "value" FROM json_each(?)) AND s."status" <> 'deleted' ORDER BY s."id"`,
+        [JSON.stringify(all.slice(i, i + KEY_CHUNK))],
+      );
+      for (const r of rows) if (!found.has(r.key)) found.set(r.key, { code: r.code, name: r.name });
+    }
+    return found;
+  },
+  async held(ownerIds) {
+    if (!ownerIds.length) return new Map();
+    const rows = await w.all<{ ownerId: number; n: number }>(
+      `SELECT "ownerId", count(*) AS "n" FROM "Store" WHERE "ownerId" IN (SELECT "value" FROM json_each(?)) AND "isCustomer" = 0 GROUP BY "ownerId"`,
+      [JSON.stringify(ownerIds)],
+    );
+    return new Map(rows.map((r) => [r.ownerId, r.n]));
+  },
+});
+
 /** What every row is checked against, read once. */
 interface Context {
   scope: Scope;
@@ -278,8 +322,11 @@ interface Context {
   index: RegionIndex;
 }
 
-async function loadContext(db: Db | Tx, scope: Scope): Promise<Context> {
-  const [people, index] = await Promise.all([loadPeople(db), loadRegionIndex(db)]);
+async function loadContext(db: Db | Tx, scope: Scope, pace: Pace = noPace): Promise<Context> {
+  const people = await loadPeople(db);
+  await pace();
+  const index = await loadRegionIndex(db);
+  await pace();
   return { scope, people, index };
 }
 
@@ -291,9 +338,10 @@ async function scanRows(
   bytes: Buffer,
   mappingInput: unknown,
   visit: (row: CsvRow, read: RowReader) => Promise<void> | void,
+  pace?: Pace,
 ): Promise<{ encoding: CsvEncoding; rows: number; mapping: ColumnMapping }> {
   let reader: RowReader | null = null;
-  const file = await scanCsvAsync(bytes, { maxRows: MAX_IMPORT_ROWS }, (row, headers) => visit(row, (reader ??= new RowReader(headers, checkMapping(headers, mappingInput)))));
+  const file = await scanCsvAsync(bytes, { maxRows: MAX_IMPORT_ROWS }, (row, headers) => visit(row, (reader ??= new RowReader(headers, checkMapping(headers, mappingInput)))), pace);
   if (reader === null) {
     checkMapping(file.headers, mappingInput);
     throw new InvalidInputError('store_import.no_rows');
@@ -309,15 +357,29 @@ interface Candidate {
   nameKey: string;
   phoneKey: string | null;
   ownerId: number | null;
+  /** The row itself, kept only while its batch waits when the caller takes the stores as they are decided. */
+  store: PlannedStore | null;
 }
 const CHECK_BATCH = KEY_CHUNK;
+
+interface PlanOptions {
+  /** Called every row and every batch: gives the event loop its turns (never inside a SQLite transaction). */
+  pace?: Pace;
+  /** Each store to create, in file order, as soon as its fate is decided (stores of a file that turns out to have errors included). */
+  onCreate?: (store: PlannedStore) => Promise<void> | void;
+  /** Where the batches are checked; `db` by default. */
+  lookup?: Lookup;
+}
 
 /**
  * Reads and checks every row and decides its fate: created, skipped as a duplicate, or refused with
  * its problems. Keeps the decisions and the keys, not the rows: a 100,000-row file must fit in the
- * memory budget (apply reads the file a second time to write the stores).
+ * memory budget (the rows to create go to `onCreate` as they are decided, or are read again).
  */
-async function plan(db: Db | Tx, settings: Settings, ctx: Context, bytes: Buffer, mappingInput: unknown): Promise<Plan> {
+async function plan(db: Db | Tx, settings: Settings, ctx: Context, bytes: Buffer, mappingInput: unknown, o: PlanOptions = {}): Promise<Plan> {
+  const pace = o.pace ?? noPace;
+  const onCreate = o.onCreate;
+  const lookup = o.lookup ?? dbLookup(db);
   const problems = new Report<RowProblem>();
   const duplicates = new Report<DuplicateRow>();
   let outOfScope = 0;
@@ -334,12 +396,13 @@ async function plan(db: Db | Tx, settings: Settings, ctx: Context, bytes: Buffer
   let batch: Candidate[] = [];
   const check = async () => {
     const [byName, byPhone] = await Promise.all([
-      existingByKeys(db, 'nameKey', batch.map((c) => c.nameKey)),
-      existingByKeys(db, 'phoneKey', batch.flatMap((c) => (c.phoneKey ? [c.phoneKey] : []))),
+      lookup.existing('nameKey', batch.map((c) => c.nameKey)),
+      lookup.existing('phoneKey', batch.flatMap((c) => (c.phoneKey ? [c.phoneKey] : []))),
     ]);
     const newOwners = [...new Set(batch.flatMap((c) => (c.ownerId !== null && !held.has(c.ownerId) ? [c.ownerId] : [])))];
-    for (const [id, n] of await heldBy(db, newOwners)) held.set(id, n);
+    for (const [id, n] of await lookup.held(newOwners)) held.set(id, n);
     for (const c of batch) {
+      await pace();
       const phoneMatch = c.phoneKey ? byPhone.get(c.phoneKey) : undefined;
       const match = phoneMatch ?? byName.get(c.nameKey);
       if (match) {
@@ -360,11 +423,13 @@ async function plan(db: Db | Tx, settings: Settings, ctx: Context, bytes: Buffer
       }
       fates[c.at] = CREATE;
       toCreate++;
+      if (onCreate) await onCreate(c.store!);
     }
     batch = [];
   };
 
   const file = await scanRows(bytes, mappingInput, async (row, read) => {
+    await pace();
     ownerColumn = read.mapping.owner ?? null;
     const at = fates.length;
     fates.push(REFUSED);
@@ -384,9 +449,9 @@ async function plan(db: Db | Tx, settings: Settings, ctx: Context, bytes: Buffer
     firstByName.set(s.nameKey, s.line);
     if (s.phoneKey) firstByPhone.set(s.phoneKey, s.line);
     if (early.length < SAMPLE_ROWS * 2) early.push({ at, store: s });
-    batch.push({ at, line: s.line, name: s.name, nameKey: s.nameKey, phoneKey: s.phoneKey, ownerId: s.ownerId });
+    batch.push({ at, line: s.line, name: s.name, nameKey: s.nameKey, phoneKey: s.phoneKey, ownerId: s.ownerId, store: onCreate ? s : null });
     if (batch.length === CHECK_BATCH) await check();
-  });
+  }, o.pace);
   if (batch.length) await check();
   const fate = Uint8Array.from(fates);
   problems.list.sort((a, b) => a.line - b.line);
@@ -568,6 +633,16 @@ export function readStoreFile(bytes: Buffer): { encoding: CsvEncoding; headers: 
   return { encoding: file.encoding, headers: file.headers, rows: file.rows, guess: guessMapping(file.headers) };
 }
 
+/**
+ * `readStoreFile` a slice at a time, giving the event loop its turns: the whole file is parsed to count
+ * its rows (about a second for 100,000), which the console's upload step should not do in one go.
+ */
+export async function readStoreFileAsync(bytes: Buffer): Promise<{ encoding: CsvEncoding; headers: string[]; rows: number; guess: ColumnMapping }> {
+  const pace = pacer();
+  const file = await scanCsvAsync(bytes, { maxRows: MAX_IMPORT_ROWS }, () => pace(), pace);
+  return { encoding: file.encoding, headers: file.headers, rows: file.rows, guess: guessMapping(file.headers) };
+}
+
 /** Only admins and managers import (the console's roles). */
 function requireImporter(actor: Actor): void {
   if (actor.role !== 'admin' && actor.role !== 'manager') throw new ForbiddenError('store_import.needs_manager');
@@ -577,8 +652,10 @@ function requireImporter(actor: Actor): void {
 export async function previewStoreImport(deps: Deps, actor: Actor, input: StoreImportInput): Promise<StoreImportPreview> {
   requireImporter(actor);
   const { settings, scope } = await scopeFor(deps.db, actor);
-  const ctx = await loadContext(deps.db, scope);
-  const p = await plan(deps.db, settings, ctx, input.bytes, input.mapping);
+  // Outside any transaction: the dry run of a big file gives the event loop its turns.
+  const pace = pacer();
+  const ctx = await loadContext(deps.db, scope, pace);
+  const p = await plan(deps.db, settings, ctx, input.bytes, input.mapping, { pace });
   const regions = new Map(ctx.index.regions.map((r) => [r.id, r]));
   const regionNames = new Map((await deps.db.region.findMany({ select: { id: true, name: true } })).map((r) => [r.id, r.name]));
   return {
@@ -612,13 +689,197 @@ const storeColumns = [
 ];
 
 /**
- * Creates every store of the file in one transaction, or none: refused while any row has an error
- * (ForbiddenError when rows lie outside the manager's subtree). Duplicates are skipped. Writes are
- * bulk INSERTs (bulk-sql.ts): 100,000 stores one by one through the query builder would take minutes.
+ * Creates every store of the file, or none: refused while any row has an error (ForbiddenError when
+ * rows lie outside the manager's subtree). Duplicates are skipped.
+ *
+ * A 100,000-row file is seconds of work, which must not hold the server's one thread (Slack wants its
+ * acks within 3 s, /healthz answers load balancers). On a SQLite file (`applyStaged`): the rows are
+ * read and checked outside any transaction, giving the event loop a turn every few milliseconds, and
+ * go to a TEMP table of a worker thread's connection; then, in ONE short transaction of that
+ * connection, they are checked again against what changed meanwhile and copied into the tables. On
+ * PostgreSQL (and an in-memory SQLite, which a second connection cannot see) it is one transaction
+ * of this thread, as before (`applyInOneTransaction`); on PostgreSQL paced (its connection is its own).
  */
-export async function applyStoreImport(deps: Deps, actor: Actor, input: StoreImportInput): Promise<StoreImportResult> {
+export async function applyStoreImport(deps: Deps, actor: Actor, input: StoreImportInput, o: ApplyOptions = {}): Promise<StoreImportResult> {
   requireImporter(actor);
+  const file = dialectOf(deps.db) === 'sqlite' ? await sqliteFileOf(deps.db) : null;
+  if (file === null) return applyInOneTransaction(deps, actor, input);
+  const worker = await SqliteWorker.open(file);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const r = await applyStaged(deps, actor, input, worker, { ...o, attempt });
+      if (r !== CHANGED) return r;
+      // Regions, settings, owners or pools changed between the checks and the commit: check again
+      // (the next reading reports what is now wrong with the file by line, or applies it).
+      if (attempt === MAX_ATTEMPTS) throw new ConflictError('error.generic');
+    }
+  } finally {
+    await worker.close();
+  }
+}
+
+export interface ApplyOptions {
+  /**
+   * Tests, on a SQLite file: runs once the file is checked and staged, just before the commit of each
+   * attempt — what other requests may do meanwhile.
+   */
+  beforeCommit?: (attempt: number) => Promise<void> | void;
+}
+
+/** Refuses the file unless every row is fine and at least one store is to be created. */
+function refuseUnlessClean(p: Plan): void {
+  if (p.outOfScope) throw new ForbiddenError('store_import.outside_scope', { count: p.outOfScope });
+  if (p.problems.count) {
+    const issues = p.problems.list.slice(0, 50).map((e) => ({ path: `line ${e.line}${e.column ? ` · ${e.column}` : ''}`, key: e.key, params: e.params }));
+    throw new InvalidInputError('store_import.has_errors', { count: p.problems.count }, issues);
+  }
+  if (!p.toCreate) throw new InvalidInputError('store_import.nothing_to_create', { duplicates: p.duplicates.count });
+}
+
+const CHANGED = Symbol('changed');
+const MAX_ATTEMPTS = 3;
+/** Rows per message to the worker, and messages on their way at most (memory holds a few chunks, not the file). */
+const STAGE_CHUNK = 1_000;
+const STAGE_IN_FLIGHT = 4;
+
+// The staged stores: a TEMP table of the worker's connection, gone with it.
+const stageColumns = ['n', 'line', 'name', 'nameKey', 'phone', 'phoneKey', 'address', 'lng', 'lat', 'regionId', 'status', 'stage', 'ownerId', 'source', 'contactName', 'contactPhone'] as const;
+const q = (names: readonly string[]) => names.map((c) => `"${c}"`).join(', ');
+const STAGE_TABLE = `DROP TABLE IF EXISTS temp."import_rows";
+  CREATE TEMP TABLE "import_rows" ("n" INTEGER PRIMARY KEY, "line" INTEGER NOT NULL, "name" TEXT NOT NULL, "nameKey" TEXT NOT NULL,
+    "phone" TEXT, "phoneKey" TEXT, "address" TEXT, "lng" REAL NOT NULL, "lat" REAL NOT NULL, "regionId" INTEGER NOT NULL,
+    "status" TEXT NOT NULL, "stage" TEXT NOT NULL, "ownerId" INTEGER, "source" TEXT NOT NULL, "contactName" TEXT, "contactPhone" TEXT,
+    "code" TEXT)`;
+const STAGE_INSERT = `INSERT INTO temp."import_rows" (${q(stageColumns)}) VALUES (${stageColumns.map(() => '?').join(', ')})`;
+
+/**
+ * What a plan rests on besides the stores: regions (each row's region), the org tree (a manager's
+ * scope) and the settings (pool cap, protection, time zone). Read before the plan and again inside the
+ * commit; any difference means planning again.
+ */
+const FINGERPRINT = `SELECT
+  (SELECT group_concat("x", ';') FROM (SELECT "id" || ',' || "unitId" || ',' || "polygon" AS "x" FROM "Region" ORDER BY "id")) AS "regions",
+  (SELECT group_concat("x", ';') FROM (SELECT "id" || ',' || ifnull("parentId", '') AS "x" FROM "OrgUnit" ORDER BY "id")) AS "units",
+  (SELECT group_concat("x", ';') FROM (SELECT "key" || '=' || "value" AS "x" FROM "Setting" ORDER BY "key")) AS "settings"`;
+type Fingerprint = { regions: string | null; units: string | null; settings: string | null } | null;
+const sameFingerprint = (a: Fingerprint, b: Fingerprint) => a?.regions === b?.regions && a?.units === b?.units && a?.settings === b?.settings;
+
+/** An owner who may no longer own stores (left, became an admin, moved out of the manager's scope). */
+const OWNER_GONE = `WITH "o" AS (SELECT DISTINCT "ownerId" FROM temp."import_rows" WHERE "ownerId" IS NOT NULL)
+  SELECT "o"."ownerId" FROM "o" LEFT JOIN "Person" p ON p."id" = "o"."ownerId"
+  WHERE p."id" IS NULL OR p."active" = 0 OR p."role" = 'admin'
+     OR (@units IS NOT NULL AND (p."unitId" IS NULL OR p."unitId" NOT IN (SELECT "value" FROM json_each(@units))))
+  LIMIT 1`;
+/** Rows that a store created since the checks now duplicates: skipped, as duplicates are. */
+const LATE_DUPLICATES = `DELETE FROM temp."import_rows" WHERE
+  EXISTS (SELECT 1 FROM "Store" s WHERE s."nameKey" = "import_rows"."nameKey" AND s."status" <> 'deleted')
+  OR ("phoneKey" IS NOT NULL AND EXISTS (SELECT 1 FROM "Store" s WHERE s."phoneKey" = "import_rows"."phoneKey" AND s."status" <> 'deleted'))`;
+const STAGED_COUNTS = `SELECT count(*) AS "created", count("ownerId") AS "owned", count("contactName") AS "contacts" FROM temp."import_rows"`;
+/** An owner whose pool the file would now take past the cap (claims since the checks). */
+const OVER_CAP = `SELECT "o"."ownerId" FROM (SELECT "ownerId", count(*) AS "adding" FROM temp."import_rows" WHERE "ownerId" IS NOT NULL GROUP BY "ownerId") "o"
+  WHERE "o"."adding" + (SELECT count(*) FROM "Store" s WHERE s."ownerId" = "o"."ownerId" AND s."isCustomer" = 0) > @cap
+  LIMIT 1`;
+/** As reserveStoreCodes: the day's counter jumps by the count, atomically. */
+const RESERVE_CODES = `INSERT INTO "StoreCodeSeq" ("day", "last") VALUES (@day, @count)
+  ON CONFLICT ("day") DO UPDATE SET "last" = "last" + excluded."last" RETURNING "last"`;
+/** The codes, in file order: CRM + day + the counter padded to 4 digits (as `code(i)`). */
+const NUMBER_ROWS = `UPDATE temp."import_rows" AS g SET "code" = @prefix || printf('%04d', @first + r."k")
+  FROM (SELECT "n", row_number() OVER (ORDER BY "n") - 1 AS "k" FROM temp."import_rows") AS r WHERE r."n" = g."n"`;
+const INSERT_STORES = `INSERT INTO "Store" (${q([...storeColumns.map((c) => c.name), 'createdById', 'createdAt', 'updatedAt'])})
+  SELECT "code", "name", "nameKey", "phone", "phoneKey", "address", "lng", "lat", "regionId", "status", "stage", "ownerId",
+    CASE WHEN "ownerId" IS NULL THEN NULL ELSE @at END, CASE WHEN "ownerId" IS NULL THEN NULL ELSE @until END, "source", @actor, @at, @at
+  FROM temp."import_rows" ORDER BY "n"`;
+const INSERT_CONTACTS = `INSERT INTO "Contact" ("storeId", "name", "phone", "isPrimary", "createdAt", "updatedAt")
+  SELECT s."id", g."contactName", g."contactPhone", 1, @at, @at FROM temp."import_rows" g JOIN "Store" s ON s."code" = g."code"
+  WHERE g."contactName" IS NOT NULL ORDER BY g."n"`;
+// Every change of owner is a claim-history row (PRODUCT.md): an imported owner is an assignment.
+const INSERT_HISTORY = `INSERT INTO "ClaimHistory" ("storeId", "action", "toOwnerId", "actorId", "reason", "protectedUntil", "at")
+  SELECT s."id", 'assign', g."ownerId", @actor, 'import', @until, @at FROM temp."import_rows" g JOIN "Store" s ON s."code" = g."code"
+  WHERE g."ownerId" IS NOT NULL ORDER BY g."n"`;
+const INSERT_AUDIT = `INSERT INTO "AuditLog" ("actorId", "action", "entity", "entityId", "before", "after", "at") VALUES (?, 'store.import', 'store', 'import', NULL, ?, ?)`;
+
+/**
+ * One attempt on a SQLite file: plan and stage (no transaction, paced), then commit in the worker.
+ * CHANGED when what the plan relied on changed before the commit (nothing written).
+ */
+async function applyStaged(deps: Deps, actor: Actor, input: StoreImportInput, worker: SqliteWorker, o: ApplyOptions & { attempt?: number }): Promise<StoreImportResult | typeof CHANGED> {
   const now = deps.clock.now();
+  const pace = pacer();
+  const before = await worker.get<Fingerprint>(FINGERPRINT);
+  const { settings, scope } = await scopeFor(deps.db, actor);
+  const ctx = await loadContext(deps.db, scope, pace);
+  await worker.exec(STAGE_TABLE);
+
+  let rows: unknown[][] = [];
+  let staged = 0;
+  const inFlight: Promise<void>[] = [];
+  const send = async (all = false) => {
+    if (rows.length) {
+      const sending = worker.insertMany(STAGE_INSERT, rows);
+      sending.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+      inFlight.push(sending);
+      rows = [];
+    }
+    while (inFlight.length > (all ? 0 : STAGE_IN_FLIGHT)) await inFlight.shift();
+  };
+  const p = await plan(deps.db, settings, ctx, input.bytes, input.mapping, {
+    pace,
+    lookup: workerLookup(worker),
+    onCreate: async (s) => {
+      rows.push([staged++, s.line, s.name, s.nameKey, s.phone, s.phoneKey, s.address, s.lng, s.lat, s.regionId, s.status, s.stage, s.ownerId, s.source, s.contactName, s.contactPhone]);
+      if (rows.length === STAGE_CHUNK) await send();
+    },
+  });
+  refuseUnlessClean(p);
+  await send(true);
+  if (staged !== p.toCreate) throw new Error(`planned ${p.toCreate} stores, staged ${staged}`);
+  await o.beforeCommit?.(o.attempt ?? 1);
+
+  const day = dayKey(now, settings.timezone);
+  const at = jsonCell('sqlite', now);
+  const until = jsonCell('sqlite', addDaysUtc(now, settings.protectionDays));
+  return whileTransactionsWait(deps.db, async () => {
+    await worker.exec('BEGIN IMMEDIATE');
+    let committed = false;
+    try {
+      if (!sameFingerprint(before, await worker.get<Fingerprint>(FINGERPRINT))) return CHANGED;
+      if (await worker.get(OWNER_GONE, { units: scope.all ? null : JSON.stringify(scope.memberUnitIds) })) return CHANGED;
+      const late = await worker.run(LATE_DUPLICATES);
+      const counts = (await worker.get<{ created: number; owned: number; contacts: number }>(STAGED_COUNTS))!;
+      if (counts.created === 0) return CHANGED;
+      if (await worker.get(OVER_CAP, { cap: settings.poolCap })) return CHANGED;
+
+      const { last } = (await worker.get<{ last: number }>(RESERVE_CODES, { day, count: counts.created }))!;
+      const first = last - counts.created + 1;
+      const code = (i: number) => `CRM${day}${String(first + i).padStart(4, '0')}`;
+      await worker.run(NUMBER_ROWS, { prefix: `CRM${day}`, first });
+      await worker.run(INSERT_STORES, { actor: actor.id, at, until });
+      await worker.run(INSERT_CONTACTS, { at });
+      await worker.run(INSERT_HISTORY, { actor: actor.id, at, until });
+      const result: StoreImportResult = { created: counts.created, owned: counts.owned, contacts: counts.contacts, skippedDuplicates: p.duplicates.count + late };
+      // One audit row for the whole file: 100,000 rows of audit would drown the log.
+      const after = { file: input.filename ?? null, encoding: p.encoding, rows: p.rows, ...result, firstCode: code(0), lastCode: code(result.created - 1) };
+      await worker.run(INSERT_AUDIT, [actor.id, JSON.stringify(after), at]);
+      await worker.exec('COMMIT');
+      committed = true;
+      // The log now holds the whole import: copied into the database file here, off the event loop,
+      // rather than by the next commit of the main thread.
+      await worker.checkpoint().catch(() => undefined);
+      return result;
+    } finally {
+      if (!committed) await worker.exec('ROLLBACK').catch(() => undefined);
+    }
+  });
+}
+
+/**
+ * The whole import in one transaction of this thread: PostgreSQL (paced: the transaction has its own
+ * connection, other requests run between its statements) and in-memory SQLite (not paced).
+ * Writes are bulk INSERTs (bulk-sql.ts): 100,000 stores one by one through the query builder would take minutes.
+ */
+async function applyInOneTransaction(deps: Deps, actor: Actor, input: StoreImportInput): Promise<StoreImportResult> {
+  const now = deps.clock.now();
+  const pace = dialectOf(deps.db) === 'postgresql' ? pacer() : noPace;
   // The file is planned again inside the transaction: stores and pools may have changed since the preview.
   // Not inTransaction's 30 s: that is the whole bench budget of a 100,000-row import, and a slower disk
   // or PostgreSQL must not turn a big, valid import into a timeout.
@@ -626,14 +887,9 @@ export async function applyStoreImport(deps: Deps, actor: Actor, input: StoreImp
     deps.db,
     async (tx) => {
       const { settings, scope } = await scopeFor(tx, actor);
-      const ctx = await loadContext(tx, scope);
-      const p = await plan(tx, settings, ctx, input.bytes, input.mapping);
-      if (p.outOfScope) throw new ForbiddenError('store_import.outside_scope', { count: p.outOfScope });
-      if (p.problems.count) {
-        const issues = p.problems.list.slice(0, 50).map((e) => ({ path: `line ${e.line}${e.column ? ` · ${e.column}` : ''}`, key: e.key, params: e.params }));
-        throw new InvalidInputError('store_import.has_errors', { count: p.problems.count }, issues);
-      }
-      if (!p.toCreate) throw new InvalidInputError('store_import.nothing_to_create', { duplicates: p.duplicates.count });
+      const ctx = await loadContext(tx, scope, pace);
+      const p = await plan(tx, settings, ctx, input.bytes, input.mapping, { pace });
+      refuseUnlessClean(p);
 
       const code = await reserveStoreCodes(tx, now, settings.timezone, p.toCreate);
       const protectedUntil = addDaysUtc(now, settings.protectionDays);
@@ -691,6 +947,7 @@ export async function applyStoreImport(deps: Deps, actor: Actor, input: StoreImp
       let created = 0;
       let contactCount = 0;
       await scanRows(input.bytes, input.mapping, async (row, read) => {
+        await pace();
         if (p.fate[position++] !== CREATE) return;
         const s = read.plan(row, ctx, () => undefined);
         if (s === null || s === 'out_of_scope') throw new Error(`line ${row.line} changed between the two readings`);
@@ -703,7 +960,7 @@ export async function applyStoreImport(deps: Deps, actor: Actor, input: StoreImp
         }
         if (owned) owners.push([c, s.ownerId]);
         if (stores.length === BULK_CHUNK) await write();
-      });
+      }, pace);
       if (stores.length) await write();
       if (created !== p.toCreate) throw new Error(`planned ${p.toCreate} stores, wrote ${created}`);
       const result: StoreImportResult = { created, owned: p.toOwn, contacts: contactCount, skippedDuplicates: p.duplicates.count };

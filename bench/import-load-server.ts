@@ -1,0 +1,65 @@
+// The server side of the import-under-load bench (bench/import-load.bench.ts starts it): the real
+// server (src/main.ts `start`, Slack over HTTP against a stand-in Slack API in this process) on the
+// given database, which on the line `go` on stdin applies the CSV file as the console's Import button
+// does (applyStoreImport, as the admin U0ADMIN) — in the server's process, beside its endpoints.
+//
+// stdout, one JSON line each: {"url": …} when listening; {"done": {ms, result, lagMaxMs, lagP99Ms}}
+// when the import is applied (or {"failed": message}). `stop` on stdin stops the server.
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { loadConfig } from '../src/config.ts';
+import { readCsvHeader } from '../src/domain/imports/csv.ts';
+import { applyStoreImport, guessMapping, type StoreImportResult } from '../src/domain/imports/store-import.ts';
+import { actorBySlackId } from '../src/domain/people/people.ts';
+import { start } from '../src/main.ts';
+import { SlackStandin } from '../src/slack-standin/standin.ts';
+
+export type ServerLine =
+  | { url: string }
+  | { done: { ms: number; result: StoreImportResult; lagMaxMs: number; lagP99Ms: number } }
+  | { failed: string };
+
+const [dbPath, csvPath, secret] = process.argv.slice(2);
+if (dbPath && csvPath && secret) {
+  const say = (line: ServerLine) => console.log(JSON.stringify(line));
+  const standin = new SlackStandin();
+  await standin.listen();
+  const config = loadConfig({
+    DATABASE_URL: `file:${dbPath}`,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SANDBOX: '0',
+    SLACK_SIGNING_SECRET: secret,
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_API_URL: `${standin.url}/api/`,
+  });
+  const running = await start(config);
+  const bytes = readFileSync(csvPath);
+  say({ url: running.url });
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    if (line === 'go') {
+      const deps = { db: running.database.db, clock: { now: () => new Date() } };
+      try {
+        const admin = await actorBySlackId(deps.db, 'U0ADMIN');
+        if (!admin) throw new Error('no admin U0ADMIN in the bench database');
+        const mapping = guessMapping(readCsvHeader(bytes).headers);
+        const lag = monitorEventLoopDelay({ resolution: 5 });
+        lag.enable();
+        const t0 = performance.now();
+        const result = await applyStoreImport(deps, admin, { bytes, mapping, filename: 'stores.csv' });
+        const ms = performance.now() - t0;
+        lag.disable();
+        say({ done: { ms, result, lagMaxMs: lag.max / 1e6, lagP99Ms: lag.percentile(99) / 1e6 } });
+      } catch (e) {
+        say({ failed: (e as Error).stack ?? String(e) });
+      }
+    } else if (line === 'stop') {
+      break;
+    }
+  }
+  await running.stop();
+  await standin.close();
+  process.exit(0);
+}
