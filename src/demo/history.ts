@@ -10,7 +10,7 @@ import { resubmitRequest, submitRequest, type RequestInput } from '../domain/app
 import { DAY_MS, type fixedClock } from '../domain/clock.ts';
 import type { Deps } from '../domain/deps.ts';
 import { DomainError } from '../domain/errors.ts';
-import { recordOrder } from '../domain/grades/orders.ts';
+import { recordOrder } from '../domain/orders/orders.ts';
 import { changeStage, createOpportunity, openStages, type OpenStage } from '../domain/opportunities/opportunities.ts';
 import type { Actor } from '../domain/org/roles.ts';
 import { scopeFor } from '../domain/org/scope.ts';

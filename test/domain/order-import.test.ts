@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
-import { applyOrderImport, guessMapping, inspectOrderFile, parseOrderTime, parseYuan, previewOrderImport } from '../../src/domain/grades/order-import.ts';
-import { recordOrder, recordOrders } from '../../src/domain/grades/orders.ts';
+import { applyOrderImport, guessMapping, inspectOrderFile, parseOrderTime, parseYuan, previewOrderImport } from '../../src/domain/orders/order-import.ts';
+import { recordOrder, recordOrders } from '../../src/domain/orders/orders.ts';
 import { rejection, worldPerTest, type World } from '../support/world.ts';
 
 let w: World;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createApiToken } from '../../src/domain/console/api-tokens.ts';
-import { recordOrders } from '../../src/domain/grades/orders.ts';
+import { recordOrders } from '../../src/domain/orders/orders.ts';
 import { changeStage, createOpportunity } from '../../src/domain/opportunities/opportunities.ts';
 import { createUnit, renameUnit } from '../../src/domain/org/units.ts';
 import { addPerson } from '../../src/domain/people/manage.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/clock.ts';
-import { recordOrder } from '../../src/domain/grades/orders.ts';
+import { recordOrder } from '../../src/domain/orders/orders.ts';
 import { deactivateWithHandover } from '../../src/domain/people/handover.ts';
 import { claimStore } from '../../src/domain/pools/pools.ts';
 import { previewAutoReturn, sweepAutoReturn } from '../../src/domain/pools/sweep.ts';

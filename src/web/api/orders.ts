@@ -2,9 +2,9 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from 'zod';
 import { scopeAllows, verifyApiToken, type ApiTokenScope } from '../../domain/console/api-tokens.ts';
 import { isDomainError, type Issue } from '../../domain/errors.ts';
-import { parseOrderTime } from '../../domain/grades/order-import.ts';
-import { queryOrders } from '../../domain/grades/order-list.ts';
-import { MAX_ORDER_AMOUNT, orderNoSchema, recordOrders, storeCodeSchema, type RecordedOrder } from '../../domain/grades/orders.ts';
+import { parseOrderTime } from '../../domain/orders/order-import.ts';
+import { queryOrders } from '../../domain/orders/order-list.ts';
+import { MAX_ORDER_AMOUNT, orderNoSchema, recordOrders, storeCodeSchema, type RecordedOrder } from '../../domain/orders/orders.ts';
 import { issuesFromZod } from '../../domain/validation.ts';
 import { t, type Reader } from '../../i18n/index.ts';
 import type { ConsoleDeps } from '../console/kit.ts';

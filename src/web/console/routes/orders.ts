@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
 import { apiTokenScopes, createApiToken, listApiTokens, revokeApiToken } from '../../../domain/console/api-tokens.ts';
 import { InvalidInputError, isDomainError, type DomainError } from '../../../domain/errors.ts';
-import { applyOrderImport, inspectOrderFile, orderFields, previewOrderImport, type OrderImportReport, type OrderMapping } from '../../../domain/grades/order-import.ts';
-import { listOrders } from '../../../domain/grades/order-list.ts';
+import { applyOrderImport, inspectOrderFile, orderFields, previewOrderImport, type OrderImportReport, type OrderMapping } from '../../../domain/orders/order-import.ts';
+import { listOrders } from '../../../domain/orders/order-list.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select } from '../forms.ts';

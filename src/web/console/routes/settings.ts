@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { isDomainError, type DomainError } from '../../../domain/errors.ts';
-import { parseYuan } from '../../../domain/grades/order-import.ts';
+import { parseYuan } from '../../../domain/orders/order-import.ts';
 import type { Settings } from '../../../domain/settings/settings.ts';
 import { settingsState, updateSettings, type SettingState } from '../../../domain/settings/update.ts';
 import { html, type Html } from '../../html.ts';

@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import { ConflictError, DomainError, InvalidInputError, NotFoundError, type Issue, type MessageParams } from '../errors.ts';
 import { loadSettings, type Settings } from '../settings/settings.ts';
 import { issuesFromZod, parse, plainText } from '../validation.ts';
-import { computeGrade, type Grade } from './grades.ts';
+import { computeGrade, type Grade } from '../grades/grades.ts';
 
 /** 100,000,000.00 yuan: far above any real order, low enough to stay an exact integer everywhere. */
 export const MAX_ORDER_AMOUNT = 10_000_000_000;
