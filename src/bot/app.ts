@@ -9,8 +9,9 @@ import { eventsOnce } from './events-once.ts';
 import { registerListeners } from './listeners/index.ts';
 import { createDispatcher, type Dispatcher } from './outbox/dispatcher.ts';
 import { renderers } from './outbox/renderers.ts';
+import type { SlackApp } from './slack-app.ts';
 
-export type SlackApp = App;
+export type { SlackApp };
 
 export interface Bot {
   app: SlackApp;

@@ -1,4 +1,4 @@
-import type { Bundle } from './index.ts';
+import type { Bundle } from './bundle.ts';
 
 // Approval cards, the requester's notices, the comment modal and `/crm approvals`. Names, stores and
 // comments come in already escaped; `{at}` is formatted by the caller (a Date would do too).

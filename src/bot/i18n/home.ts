@@ -1,4 +1,4 @@
-import type { Bundle } from './index.ts';
+import type { Bundle } from './bundle.ts';
 
 export const home = {
   en: {

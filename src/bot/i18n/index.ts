@@ -1,5 +1,6 @@
 import type { DomainError, MessageParams } from '../../domain/errors.ts';
 import { describeIssue, fill, t as domainText, type Locale, type Reader } from '../../i18n/index.ts';
+import type { Bundle } from './bundle.ts';
 import { approvals } from './approvals.ts';
 import { claim } from './claim.ts';
 import { common } from './common.ts';
@@ -12,11 +13,7 @@ import { visit } from './visit.ts';
 
 export type { Locale, Reader };
 
-/** One bundle per feature, each complete in both languages (test/unit/bot/i18n.test.ts checks). */
-export interface Bundle {
-  en: Record<string, string>;
-  'zh-CN': Record<string, string>;
-}
+export type { Bundle } from './bundle.ts';
 export const bundles: Record<string, Bundle> = { common, visit, claim, store, opp, home, requests, approvals, notices };
 
 const merged: Record<Locale, Record<string, string>> = { en: {}, 'zh-CN': {} };

@@ -1,4 +1,4 @@
-import type { Bundle } from './index.ts';
+import type { Bundle } from './bundle.ts';
 
 // Notices the outbox sends to a person's DM after a change to their stores.
 export const notices = {

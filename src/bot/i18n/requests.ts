@@ -1,4 +1,4 @@
-import type { Bundle } from './index.ts';
+import type { Bundle } from './bundle.ts';
 
 // The requester's side of approvals: my opportunities, the sign / terminate / transfer / extend
 // requests, and the resubmission of a returned request.

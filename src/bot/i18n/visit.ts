@@ -1,4 +1,4 @@
-import type { Bundle } from './index.ts';
+import type { Bundle } from './bundle.ts';
 
 // Logging a visit: /visit, the "Log as visit" message shortcut, the card's and Home's "Log visit"
 // buttons, and the confirmation.

@@ -1,4 +1,4 @@
-import type { SlackApp } from '../app.ts';
+import type { SlackApp } from '../slack-app.ts';
 import type { BotDeps } from '../deps.ts';
 import { registerCrm } from './commands/crm.ts';
 import { registerVisitCommand } from './commands/visit.ts';

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { SlackApp } from '../../app.ts';
+import type { SlackApp } from '../../slack-app.ts';
 import { who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';

@@ -1,4 +1,4 @@
-import type { SlackApp } from '../../app.ts';
+import type { SlackApp } from '../../slack-app.ts';
 import { who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
