@@ -6,6 +6,7 @@ import { ForbiddenError, isDomainError, NotFoundError, type DomainError, type Me
 import type { Deps } from '../../domain/deps.ts';
 import type { Actor } from '../../domain/org/roles.ts';
 import { describeIssue, type Reader } from '../../i18n/index.ts';
+import { formatMoney, type MoneyOptions } from '../../i18n/money.ts';
 import { html, type Html } from '../html.ts';
 import { t } from '../i18n/index.ts';
 import { layout, type Flash } from './layout.ts';
@@ -50,6 +51,11 @@ export const readerOf = (req: Request): Reader => maybeSession(req)?.reader ?? {
 
 export function tr(req: Request, key: string, params: MessageParams = {}): string {
   return t(readerOf(req), key, params);
+}
+
+/** An amount in fen as the reader's locale writes it (`12,800.00`; see formatMoney). */
+export function money(req: Request, fen: number, o: MoneyOptions = {}): string {
+  return formatMoney(fen, readerOf(req).locale, o);
 }
 
 export function requireAdmin(req: Request): void {

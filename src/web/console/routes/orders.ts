@@ -6,7 +6,7 @@ import { listOrders } from '../../../domain/orders/order-list.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select } from '../forms.ts';
-import { csrfField, idParam, formErrors, handler, pager, pageParam, redirectWith, render, requireAdmin, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { csrfField, idParam, formErrors, handler, money, pager, pageParam, redirectWith, render, requireAdmin, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
 import { discardUpload, loadUpload, saveUpload } from '../uploads.ts';
 
 // Orders (admins): the recent orders, the CSV import (upload → columns → dry run → apply, the file
@@ -17,9 +17,6 @@ const noErrors = { summary: '', fields: {} as Record<string, string> };
 /** An import left half-way is forgotten after a day. */
 /** Rows of errors shown on the preview; the count says how many there are in all. */
 const ERRORS_SHOWN = 500;
-
-/** 12850 → "128.50" (fen to yuan, exactly). */
-export const yuan = (fen: number): string => `${Math.trunc(fen / 100)}.${String(Math.abs(fen % 100)).padStart(2, '0')}`;
 
 const when = (req: Request, d: Date | null) => (d ? formatDateTime(d, session(req).reader.timezone) : '—');
 
@@ -48,7 +45,7 @@ async function listPage(req: Request, res: Response, cd: ConsoleDeps): Promise<v
               (o) => html`<tr>
                 <td>${when(req, o.orderedAt)}</td><td>${o.orderNo}</td>
                 <td><a href="/console/orders?store=${encodeURIComponent(o.storeCode)}">${o.storeCode}</a> ${o.storeName}</td>
-                <td class="num">${yuan(o.amount)}</td><td>${o.personName ?? html`<span class="muted">${tr(req, 'orders.public')}</span>`}</td><td>${when(req, o.createdAt)}</td>
+                <td class="num">${money(req, o.amount)}</td><td>${o.personName ?? html`<span class="muted">${tr(req, 'orders.public')}</span>`}</td><td>${when(req, o.createdAt)}</td>
               </tr>`,
             )}</tbody>
           </table>
@@ -140,7 +137,7 @@ function reportPage(req: Request, res: Response, upload: { id: string; filename:
             <thead><tr><th class="num">${tr(req, 'orders.import.line')}</th><th>${fieldLabel(req, 'orderNo')}</th><th>${fieldLabel(req, 'storeCode')}</th>
               <th class="num">${fieldLabel(req, 'amount')}</th><th>${fieldLabel(req, 'orderedAt')}</th><th>${tr(req, 'orders.import.status')}</th></tr></thead>
             <tbody>${r.sample.map(
-              (o) => html`<tr><td class="num">${o.line}</td><td>${o.orderNo}</td><td>${o.storeCode}</td><td class="num">${yuan(o.amount)}</td>
+              (o) => html`<tr><td class="num">${o.line}</td><td>${o.orderNo}</td><td>${o.storeCode}</td><td class="num">${money(req, o.amount, { grouping: false })}</td>
                 <td>${formatDateTime(o.orderedAt, tz)}</td><td>${tr(req, `orders.import.status.${o.status}`)}</td></tr>`,
             )}</tbody>
           </table>`

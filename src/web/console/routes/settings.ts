@@ -3,10 +3,11 @@ import { isDomainError, type DomainError } from '../../../domain/errors.ts';
 import { parseYuan } from '../../../domain/orders/order-import.ts';
 import type { Settings } from '../../../domain/settings/settings.ts';
 import { settingsState, updateSettings, type SettingState } from '../../../domain/settings/update.ts';
+import { formatMoney } from '../../../i18n/money.ts';
+import type { Locale } from '../../../i18n/index.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select } from '../forms.ts';
 import { csrfField, formErrors, handler, redirectWith, render, requireAdmin, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
-import { yuan } from './orders.ts';
 
 // Settings (admins): one form with every setting, each showing the value in effect and whether it
 // is the default. Amounts are entered in yuan and stored in fen.
@@ -53,15 +54,15 @@ function patchFromForm(body: Record<string, unknown>): Record<string, unknown> {
   return patch;
 }
 
-/** The form's values from the settings in effect (what an untouched form shows). */
-function formValues(s: Settings): Record<string, string | string[]> {
+/** The form's values from the settings in effect (what an untouched form shows); amounts as they are typed. */
+function formValues(s: Settings, locale: Locale): Record<string, string | string[]> {
   const v: Record<string, string | string[]> = {};
   for (const k of numberKeys) v[k] = String(s[k]);
   v.timezone = s.timezone;
   v.claimScope = s.claimScope;
   v.tileUrl = s.tileUrl;
   v.returnWarningDays = s.returnWarningDays.join(', ');
-  for (const f of flows) v[`approvalThresholds.${f}`] = yuan(s.approvalThresholds[f]);
+  for (const f of flows) v[`approvalThresholds.${f}`] = formatMoney(s.approvalThresholds[f], locale, { grouping: false });
   for (const t of times) v[`reminderTimes.${t}`] = s.reminderTimes[t];
   v.workingDays = s.workingDays.map(String);
   return v;
@@ -79,7 +80,7 @@ async function page(req: Request, res: Response, cd: ConsoleDeps, failed?: { err
   const states = await settingsState(cd.deps.db);
   const state = Object.fromEntries(states.map((s) => [s.key, s])) as { [K in keyof Settings]: SettingState<K> };
   const effective = Object.fromEntries(states.map((s) => [s.key, s.value])) as Settings;
-  const shown = formValues(effective);
+  const shown = formValues(effective, session(req).reader.locale);
   const values = failed?.values ?? shown;
   const errors = failed ? formErrors(req, failed.error) : { summary: '', fields: {} as Record<string, string> };
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));

@@ -18,7 +18,7 @@ import { storePage } from '../../../domain/stores/store-page.ts';
 import { formatDate, formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select } from '../forms.ts';
-import { csrfField, idParam, formErrors, handler, pager, pageParam, redirectWith, render, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { csrfField, idParam, formErrors, handler, money, pager, pageParam, redirectWith, render, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
 import { discardUpload, loadUpload, saveUpload, type Upload } from '../uploads.ts';
 
 // Stores: the scoped list with filters and batch transfer, a store's page, the CSV export with the
@@ -31,7 +31,6 @@ const noErrors = { summary: '', fields: {} as Record<string, string> };
 const PAGE_SIZE = 50;
 
 const when = (req: Request, d: Date | null | undefined) => (d ? formatDateTime(d, session(req).reader.timezone) : '—');
-const yuan = (fen: number): string => `${Math.trunc(fen / 100)}.${String(Math.abs(fen % 100)).padStart(2, '0')}`;
 
 // ---- the list ------------------------------------------------------------------------------------
 
@@ -230,7 +229,7 @@ async function storeView(req: Request, res: Response, cd: ConsoleDeps): Promise<
         ? html`<table class="opportunities"><thead><tr><th>${tr(req, 'stores.opp.name')}</th><th>${tr(req, 'stores.opp.stage')}</th><th class="num">${tr(req, 'stores.opp.amount')}</th>
               <th>${tr(req, 'stores.opp.close')}</th><th>${tr(req, 'stores.opp.owner')}</th></tr></thead>
             <tbody>${p.opportunities.map(
-              (o) => html`<tr><td>${o.name}</td><td>${tr(req, `stores.opp.stage.${o.stage}`)}</td><td class="num">${yuan(o.amount)}</td><td>${formatDate(o.expectedCloseAt, tz)}</td><td>${o.owner}</td></tr>`,
+              (o) => html`<tr><td>${o.name}</td><td>${tr(req, `stores.opp.stage.${o.stage}`)}</td><td class="num">${money(req, o.amount)}</td><td>${formatDate(o.expectedCloseAt, tz)}</td><td>${o.owner}</td></tr>`,
             )}</tbody></table>`
         : html`<p class="muted">${tr(req, 'stores.page.no_opportunities')}</p>`}`,
   });
