@@ -1,5 +1,6 @@
 import { Prisma, type Tx } from '../../db/client.ts';
 import { parseRing, type BBox } from '../geo/polygon.ts';
+import { noPace, pacer } from '../imports/pace.ts';
 import { RegionGrid } from './grid.ts';
 import { loadRegionIndex, type IndexedRegion } from './locate.ts';
 
@@ -8,6 +9,19 @@ import { loadRegionIndex, type IndexedRegion } from './locate.ts';
 
 /** Stores read per statement: bounds memory on big data sets, large enough to keep statements few. */
 const PAGE = 50_000;
+/**
+ * On PostgreSQL the transaction has a connection of its own, so the event loop gets a turn between
+ * statements (pace.ts), and pages are smaller: Prisma turns each row of a result into an object on
+ * this thread (50,000 rows: a quarter of a second without a turn).
+ *
+ * On SQLite the caller's transaction holds the one connection the whole process shares: a turn in the
+ * middle would let other requests read the stores half moved, and their writes join this transaction.
+ * So no turn there; a save that moves most of 100,000 stores is about a second of this thread. Taking it
+ * off the event loop means moving the save itself (region row, moves, audit) into one transaction of
+ * a worker thread's connection, the moves computed beforehand — as the store import does
+ * (imports/sqlite-worker.ts); that is the caller's change (regions.ts), not this module's.
+ */
+const PG_PAGE = 5_000;
 /** Ids per UPDATE on PostgreSQL: below its limit on bound parameters. */
 const CHUNK = 5_000;
 
@@ -53,11 +67,13 @@ async function relocate(tx: Tx, regions: IndexedRegion[], where: Prisma.Sql): Pr
   // Prisma sets @updatedAt from the wall clock; a raw update does the same.
   const now = new Date();
   const sqlite = isSqlite(tx);
+  const pace = (tx as unknown as { _activeProvider?: unknown })._activeProvider === 'postgresql' ? pacer() : noPace;
   let cacheBefore: number | null | undefined; // undefined: not widened (yet)
   let moved = 0;
   let after = 0;
   try {
     for (;;) {
+      await pace();
       const page = sqlite ? await readPageSqlite(tx, where, after) : await readPage(tx, where, after);
       if (page.length === 0) break;
       const byRegion = new Map<number | null, number[]>();
@@ -80,13 +96,14 @@ async function relocate(tx: Tx, regions: IndexedRegion[], where: Prisma.Sql): Pr
             WHERE "id" IN (SELECT "value" FROM json_each(${JSON.stringify(ids)}))`;
         } else {
           for (let i = 0; i < ids.length; i += CHUNK) {
+            await pace();
             const chunk = ids.slice(i, i + CHUNK);
             await tx.$executeRaw`UPDATE "Store" SET "regionId" = ${regionId}, "updatedAt" = ${now} WHERE "id" IN (${Prisma.join(chunk)})`;
           }
         }
       }
       moved += changed;
-      if (page.length < PAGE) break;
+      if (page.length < (sqlite ? PAGE : PG_PAGE)) break;
     }
   } finally {
     if (typeof cacheBefore === 'number') await tx.$executeRawUnsafe(`PRAGMA cache_size = ${cacheBefore}`).catch(() => undefined);
@@ -131,7 +148,7 @@ async function readPage(tx: Tx, where: Prisma.Sql, after: number): Promise<Store
   const rows = await tx.$queryRaw<{ id: number | bigint; lng: number; lat: number; regionId: number | bigint | null }[]>`
     SELECT "id", "lng", "lat", "regionId" FROM "Store"
     WHERE "id" > ${after} AND "lng" IS NOT NULL AND "lat" IS NOT NULL AND ${where}
-    ORDER BY "id" LIMIT ${PAGE}`;
+    ORDER BY "id" LIMIT ${PG_PAGE}`;
   return rows.map((r) => ({ id: Number(r.id), lng: r.lng, lat: r.lat, regionId: r.regionId === null ? null : Number(r.regionId) }));
 }
 
