@@ -6,7 +6,7 @@ import { isDomainError } from '../../domain/errors.ts';
 import { loadSettings } from '../../domain/settings/settings.ts';
 import { toLocale } from '../../i18n/index.ts';
 import { html } from '../html.ts';
-import { errorSummary, input } from './forms.ts';
+import { errorSummary, input, text } from './forms.ts';
 import { cookieOf, csrfField, formErrors, handler, maybeSession, redirectWith, render, session, setSession, tr, type ConsoleDeps } from './kit.ts';
 
 export const SESSION_COOKIE = 'sb_session';
@@ -56,8 +56,8 @@ export function authRoutes(router: Router, cd: ConsoleDeps): void {
 
   router.post('/sign-in', form, async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const email = typeof body.email === 'string' ? body.email : '';
-    const password = typeof body.password === 'string' ? body.password : '';
+    const email = text(body.email);
+    const password = text(body.password);
     const expected = cookieOf(req, LOGIN_CSRF_COOKIE) ?? '';
     if (!sameToken(String(body._csrf ?? ''), expected)) {
       signInPage(req, res, { email, error: tr(req, 'console.csrf_failed'), status: 403 });
@@ -156,9 +156,8 @@ export function sessionRoutes(router: Router, cd: ConsoleDeps): void {
     '/password',
     handler(async (req, res) => {
       const b = req.body as Record<string, unknown>;
-      const str = (v: unknown) => (typeof v === 'string' ? v : '');
       try {
-        await changePassword(cd.deps, session(req), { current: str(b.current), next: str(b.next), repeat: str(b.repeat) });
+        await changePassword(cd.deps, session(req), { current: text(b.current), next: text(b.next), repeat: text(b.repeat) });
       } catch (e) {
         if (!isDomainError(e) || e.code !== 'invalid') throw e;
         passwordPage(req, res, { ...formErrors(req, e), status: 422 });

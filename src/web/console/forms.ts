@@ -1,5 +1,18 @@
 import { html, type Html } from '../html.ts';
 
+/**
+ * A form field or query parameter as text: the value sent, the first one when it was sent several
+ * times, '' when it is missing or not text (a JSON body's number or object).
+ */
+export function text(v: unknown): string {
+  return typeof v === 'string' ? v : Array.isArray(v) ? text(v[0]) : '';
+}
+
+/** Every text value of a field that may be sent several times (checkboxes, a multiple select). */
+export function list(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+}
+
 let counter = 0;
 const idFor = (name: string): string => `f-${name.replace(/[^A-Za-z0-9_-]/g, '_')}-${++counter % 100000}`;
 

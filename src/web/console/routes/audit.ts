@@ -2,13 +2,12 @@ import type { Request, Response } from 'express';
 import { auditFilterChoices, listAudit, type AuditFilter, type AuditRow } from '../../../domain/audit/query.ts';
 import { formatDateTime, isValidTimeZone, zonedTimeToUtc } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
-import { input, select } from '../forms.ts';
+import { input, select, text } from '../forms.ts';
 import { handler, pager, pageParam, render, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 // The audit log: who changed what and when, newest first, filtered by the query string (a GET form:
 // a filtered page can be bookmarked). Managers see their subtree's part of it (the domain decides).
 
-const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
 /** `2026-11-22` as the start of that day in tz (`days` later for an exclusive end); null when not a date. */
 function dayStart(s: string, tz: string, days = 0): Date | null {
@@ -82,12 +81,12 @@ async function auditPage(req: Request, res: Response, cd: ConsoleDeps): Promise<
   const s = session(req);
   const tz = isValidTimeZone(s.reader.timezone) ? s.reader.timezone : 'UTC';
   const q: Query = {
-    actor: text(req.query.actor),
-    action: text(req.query.action),
-    entity: text(req.query.entity),
-    entityId: text(req.query.entityId),
-    from: text(req.query.from),
-    to: text(req.query.to),
+    actor: text(req.query.actor).trim(),
+    action: text(req.query.action).trim(),
+    entity: text(req.query.entity).trim(),
+    entityId: text(req.query.entityId).trim(),
+    from: text(req.query.from).trim(),
+    to: text(req.query.to).trim(),
   };
   const { filter, bad } = filterOf(q, tz);
   const [choices, list] = await Promise.all([auditFilterChoices(cd.deps, s.actor), listAudit(cd.deps, s.actor, { ...filter, page: pageParam(req) })]);

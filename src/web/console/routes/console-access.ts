@@ -5,7 +5,7 @@ import { consoleLock, consoleRoles, grantConsoleAccess, resetConsolePassword, un
 import { isDomainError, NotFoundError } from '../../../domain/errors.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
-import { errorSummary, input } from '../forms.ts';
+import { errorSummary, input, text } from '../forms.ts';
 import { csrfField, formErrors, handler, idParam, redirectWith, render, requireAdmin, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 /** The person page's section; empty for anyone but an admin looking at an active admin or manager. */
@@ -56,7 +56,7 @@ export const consoleAccessRoutes: RouteModule = (router, cd) => {
     handler(async (req, res) => {
       requireAdmin(req);
       const personId = idParam(req, 'person.not_found');
-      const email = typeof req.body?.email === 'string' ? req.body.email : '';
+      const email = text(req.body?.email);
       try {
         const issued = await grantConsoleAccess(cd.deps, session(req).actor, { personId, email });
         render(req, res, shownOnce(req, personId, issued.email, issued.password));

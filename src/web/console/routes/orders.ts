@@ -5,14 +5,13 @@ import { applyOrderImport, inspectOrderFile, orderFields, previewOrderImport, ty
 import { listOrders } from '../../../domain/orders/order-list.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
-import { errorSummary, input, select } from '../forms.ts';
+import { errorSummary, input, select, text } from '../forms.ts';
 import { csrfField, idParam, formErrors, handler, money, pager, pageParam, redirectWith, render, requireAdmin, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
 import { discardUpload, loadUpload, saveUpload } from '../uploads.ts';
 
 // Orders (admins): the recent orders, the CSV import (upload → columns → dry run → apply, the file
 // kept in the Upload table between the steps), and the API tokens of the order system.
 
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 const noErrors = { summary: '', fields: {} as Record<string, string> };
 /** An import left half-way is forgotten after a day. */
 /** Rows of errors shown on the preview; the count says how many there are in all. */

@@ -3,7 +3,7 @@ import { InvalidInputError, isDomainError, type DomainError } from '../../../dom
 import { orgOverview, type Choice, type OrgOverview, type UnitView } from '../../../domain/org/overview.ts';
 import { createUnit, deleteUnit, moveUnit, renameUnit, setUnitLead } from '../../../domain/org/units.ts';
 import { html, type Html } from '../../html.ts';
-import { errorSummary, input, select } from '../forms.ts';
+import { errorSummary, input, select, text } from '../forms.ts';
 import { csrfField, idParam, formErrors, handler, redirectWith, render, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 // The org tree page: the tree as nested lists, each unit with its lead and what it holds, and the
@@ -18,7 +18,6 @@ interface Failed {
   values: Record<string, string>;
 }
 
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** '' (the top level, or "no lead") → null; anything else must be an id (NaN is refused by the domain). */
 const optionalId = (v: unknown): number | null => (text(v) === '' ? null : Number(v));
 

@@ -8,13 +8,12 @@ import { addPerson, getPerson, importSlackUsers, listPeople, personHistory, pers
 import { transferTargets } from '../../../domain/people/team.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
-import { errorSummary, input, select } from '../forms.ts';
+import { errorSummary, input, select, text } from '../forms.ts';
 import { csrfField, formErrors, handler, idParam, pager, pageParam, redirectWith, render, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 // People: the list with search and filters, adding, the person's page (edit, history, deactivate
 // with handover), and bringing the workspace's members in from Slack.
 
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** '' → null; anything else must be an id (NaN is refused by the domain with the field's message). */
 const optionalId = (v: unknown): number | null => (text(v) === '' ? null : Number(v));
 const emptyErrors = { summary: '', fields: {} as Record<string, string> };

@@ -14,7 +14,7 @@ import {
 } from '../../../domain/regions/regions.ts';
 import { fromRoot } from '../../../paths.ts';
 import { html, jsonForScript, type Html } from '../../html.ts';
-import { errorSummary, input, select } from '../forms.ts';
+import { errorSummary, input, select, text } from '../forms.ts';
 import { contentSecurityPolicy, csrfField, idParam, tileSource, formErrors, handler, redirectWith, render, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 // The regions page: a Leaflet map of every region and the stores in scope, where an outline is drawn
@@ -25,7 +25,6 @@ import { contentSecurityPolicy, csrfField, idParam, tileSource, formErrors, hand
 const LEAFLET_URL = '/console/regions/leaflet';
 const leafletDist = fromRoot('node_modules/leaflet/dist');
 
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** A form's choice of id: '' is none (null); junk becomes NaN, which the domain refuses with the field's message. */
 const formId = (v: unknown): number | null => (text(v).trim() === '' ? null : Number(v));
 

@@ -6,14 +6,12 @@ import { settingsState, updateSettings, type SettingState } from '../../../domai
 import { formatMoney } from '../../../i18n/money.ts';
 import type { Locale } from '../../../i18n/index.ts';
 import { html, type Html } from '../../html.ts';
-import { errorSummary, input, select } from '../forms.ts';
+import { errorSummary, input, list, select, text } from '../forms.ts';
 import { csrfField, formErrors, handler, redirectWith, render, requireAdmin, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 // Settings (admins): one form with every setting, each showing the value in effect and whether it
 // is the default. Amounts are entered in yuan and stored in fen.
 
-const text = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? text(v[0]) : '');
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(text) : typeof v === 'string' ? [v] : []);
 /** '' is not a number: the domain says "must be a number" rather than keeping the old value. */
 const num = (v: unknown): number => (text(v).trim() === '' ? Number.NaN : Number(text(v).trim()));
 const fen = (v: unknown): number => parseYuan(text(v)) ?? Number.NaN;

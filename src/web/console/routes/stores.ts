@@ -17,7 +17,7 @@ import { grades, storeStatuses } from '../../../domain/stores/fields.ts';
 import { storePage } from '../../../domain/stores/store-page.ts';
 import { formatDate, formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
-import { errorSummary, input, select } from '../forms.ts';
+import { errorSummary, input, list, select, text } from '../forms.ts';
 import { csrfField, idParam, formErrors, handler, money, pager, pageParam, redirectWith, render, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
 import { discardUpload, loadUpload, saveUpload, type Upload } from '../uploads.ts';
 
@@ -25,8 +25,6 @@ import { discardUpload, loadUpload, saveUpload, type Upload } from '../uploads.t
 // list's filters, and the CSV import: upload → columns → dry run → apply, the file kept in the Upload
 // table between the steps (for a day; older uploads are deleted whenever a new one comes).
 
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 const noErrors = { summary: '', fields: {} as Record<string, string> };
 const PAGE_SIZE = 50;
 
