@@ -1,7 +1,7 @@
 import { inTransaction } from '../../db/client.ts';
 import type { Deps } from '../deps.ts';
 import type { Actor } from './roles.ts';
-import { ancestors, subtree } from './tree.ts';
+import { ancestors, loadTree, subtree } from './tree.ts';
 import { canEditUnit, canPlaceUnit, leadProblem, orgAccess } from './units.ts';
 
 // The org tree as the console shows it: every unit the actor may see, with what it holds and the
@@ -92,4 +92,40 @@ export async function orgOverview(deps: Deps, actor: Actor): Promise<OrgOverview
 /** The units the actor may put people in, as "Hangzhou › West Lake area", depth-first. */
 export async function unitChoices(deps: Deps, actor: Actor): Promise<Choice[]> {
   return (await orgOverview(deps, actor)).createParents;
+}
+
+/** The console's landing page: how much the actor is responsible for. */
+export interface ScopeCounts {
+  /** An admin: the whole company; anyone else: their unit and everything below it. */
+  all: boolean;
+  /** The actor's own unit, if any. */
+  unitName: string | null;
+  units: number;
+  /** Active people. */
+  people: number;
+  regions: number;
+  /** Stores not deleted, in a region of the scope or owned by someone in it. */
+  stores: number;
+  /** Active stores in the public pool, of those. */
+  publicStores: number;
+  /** Approval requests waiting, by requesters in the scope. */
+  pendingApprovals: number;
+}
+
+export async function scopeCounts(deps: Deps, actor: Actor): Promise<ScopeCounts> {
+  const db = deps.db;
+  const all = actor.role === 'admin';
+  const units = all ? null : actor.unitId === null ? [] : subtree(await loadTree(db), actor.unitId);
+  const inUnits = units === null ? {} : { unitId: { in: units } };
+  const storeScope = units === null ? {} : { OR: [{ region: { unitId: { in: units } } }, { owner: { unitId: { in: units } } }] };
+  const [unit, unitCount, people, regions, stores, publicStores, pendingApprovals] = await Promise.all([
+    actor.unitId === null ? null : db.orgUnit.findUnique({ where: { id: actor.unitId }, select: { name: true } }),
+    db.orgUnit.count({ where: units === null ? {} : { id: { in: units } } }),
+    db.person.count({ where: { active: true, ...inUnits } }),
+    db.region.count({ where: inUnits }),
+    db.store.count({ where: { status: { not: 'deleted' }, ...storeScope } }),
+    db.store.count({ where: { status: 'active', ownerId: null, ...storeScope } }),
+    db.approvalRequest.count({ where: { status: 'pending', ...(units === null ? {} : { requester: { unitId: { in: units } } }) } }),
+  ]);
+  return { all, unitName: unit?.name ?? null, units: unitCount, people, regions, stores, publicStores, pendingApprovals };
 }
