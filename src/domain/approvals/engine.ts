@@ -300,13 +300,13 @@ export async function reopenReturned(
 export const reassignSchema = z.object({ toPersonId: idSchema });
 
 /** An admin hands a pending step to someone else (an approver away, a wrong route). */
-export async function reassignStep(deps: Deps, actor: Actor, stepId: number, input: z.input<typeof reassignSchema>): Promise<void> {
+export async function reassignStep(deps: Deps, actor: Actor, stepId: number, input: z.input<typeof reassignSchema>): Promise<{ to: { id: number; name: string } }> {
   parse(idSchema, stepId);
   const v = parse(reassignSchema, input);
   assertActive(actor);
   if (actor.role !== 'admin') throw new ForbiddenError('approval.reassign_admin_only');
   const now = deps.clock.now();
-  await inTransaction(deps.db, async (tx) => {
+  return inTransaction(deps.db, async (tx) => {
     const step = await loadStep(tx, stepId);
     if (step.status !== 'pending') throw closedStepError(step);
     const to = await tx.person.findUnique({ where: { id: v.toPersonId }, select: { id: true, name: true, active: true, role: true } });
@@ -318,6 +318,7 @@ export async function reassignStep(deps: Deps, actor: Actor, stepId: number, inp
     if (current.length === 1 && current[0] === to.id) throw new ConflictError('approval.already_approver', { name: to.name });
     await moveStep(tx, step.request.id, stepId, current, [to.id], 'reassigned', now);
     await audit(tx, { actorId: actor.id, action: 'approval.reassign', entity: 'approval', entityId: step.request.id, before: { stepId, approvers: current }, after: { approvers: [to.id] }, at: now });
+    return { to: { id: to.id, name: to.name } };
   });
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
 import type { Deps } from '../deps.ts';
-import { NotFoundError } from '../errors.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
 import { leadsUnit, scopeFor } from '../org/scope.ts';
 import { idSchema } from '../stores/fields.ts';
@@ -227,4 +227,64 @@ export async function listApprovals(deps: Deps, actor: Actor, input: z.input<typ
       at: v.box === 'todo' ? s.createdAt : (s.decidedAt ?? s.createdAt),
     })),
   };
+}
+
+export interface WaitingStep {
+  id: number;
+  level: number;
+  createdAt: Date;
+  /** Its active approvers. */
+  approvers: { id: number; name: string }[];
+}
+
+export interface WaitingRequest {
+  id: number;
+  flow: Flow;
+  requester: { id: number; name: string };
+  store: { name: string; code: string };
+  /** Its pending steps. */
+  steps: WaitingStep[];
+}
+
+export interface ReassignQueue {
+  /** Pending requests in all. */
+  total: number;
+  /** This page of them, the longest waiting first. */
+  requests: WaitingRequest[];
+  /** Who a step may be handed to: active people who approve (everyone but reps), by name. */
+  candidates: { id: number; name: string; role: string }[];
+}
+
+/** Every pending request of the company, for an admin to hand a waiting step to someone else (`reassignStep`). */
+export async function reassignQueue(deps: Deps, actor: Actor, input: { page: number; pageSize: number }): Promise<ReassignQueue> {
+  if (actor.role !== 'admin') throw new ForbiddenError('approval.reassign_admin_only');
+  const db = deps.db;
+  const [total, rows, candidates] = await Promise.all([
+    db.approvalRequest.count({ where: { status: 'pending' } }),
+    db.approvalRequest.findMany({
+      where: { status: 'pending' },
+      orderBy: { updatedAt: 'asc' },
+      skip: (input.page - 1) * input.pageSize,
+      take: input.pageSize,
+      select: {
+        id: true,
+        flow: true,
+        requester: { select: { id: true, name: true } },
+        store: { select: { name: true, code: true } },
+        steps: {
+          where: { status: 'pending' },
+          select: { id: true, level: true, createdAt: true, approvers: { where: { active: true }, select: { person: { select: { id: true, name: true } } } } },
+        },
+      },
+    }),
+    db.person.findMany({ where: { active: true, role: { not: 'rep' } }, select: { id: true, name: true, role: true }, orderBy: { name: 'asc' } }),
+  ]);
+  const requests = rows.map((r) => ({
+    id: r.id,
+    flow: r.flow as Flow,
+    requester: r.requester,
+    store: r.store,
+    steps: r.steps.map((s) => ({ id: s.id, level: s.level, createdAt: s.createdAt, approvers: s.approvers.map((a) => a.person) })),
+  }));
+  return { total, requests, candidates };
 }

@@ -135,10 +135,19 @@ export async function signIn(deps: Deps, input: { email: string; password: strin
   return { accountId: account.id };
 }
 
-/** Whether a person's console sign-in is locked now, and until when. */
-export async function consoleLock(deps: Deps, personId: number): Promise<{ until: Date } | null> {
-  const account = await deps.db.consoleAccount.findUnique({ where: { personId }, select: { email: true } });
-  return account ? emailLock(deps.db, account.email, deps.clock.now()) : null;
+export interface ConsoleAccountView {
+  email: string;
+  lastSignInAt: Date | null;
+  /** Whether its sign-in is locked now, and until when. */
+  lock: { until: Date } | null;
+}
+
+/** A person's console account as the person's page shows it; null when the person has none. */
+export async function consoleAccountOf(deps: Deps, personId: number): Promise<ConsoleAccountView | null> {
+  const account = await deps.db.consoleAccount.findUnique({ where: { personId }, select: { email: true, lastSignInAt: true } });
+  if (!account) return null;
+  const lock = await emailLock(deps.db, account.email, deps.clock.now());
+  return { email: account.email, lastSignInAt: account.lastSignInAt, lock: lock ? { until: lock.until } : null };
 }
 
 /** An admin ends the lock of a person's console sign-in (and its series of wrong passwords). */

@@ -18,6 +18,13 @@ export async function actorById(db: Db | Tx, id: number): Promise<Actor> {
   return toActor(p);
 }
 
+/** A person's name (a message after an action that named them by id); null when there is no such person. */
+export async function personName(deps: Deps, id: number): Promise<string | null> {
+  if (!Number.isInteger(id)) return null;
+  const p = await deps.db.person.findUnique({ where: { id }, select: { name: true } });
+  return p?.name ?? null;
+}
+
 /** null when the Slack user is not a person of the company (the caller explains how to get access). */
 export async function actorBySlackId(db: Db | Tx, slackId: string): Promise<Actor | null> {
   const p = await db.person.findUnique({ where: { slackId }, select: actorSelect });

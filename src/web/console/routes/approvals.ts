@@ -2,6 +2,7 @@
 // approver away or a wrong route). The decision itself stays in Slack, on the approver's card.
 import type { Request } from 'express';
 import { reassignStep } from '../../../domain/approvals/engine.ts';
+import { reassignQueue } from '../../../domain/approvals/queries.ts';
 import { isDomainError } from '../../../domain/errors.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html } from '../../html.ts';
@@ -16,34 +17,19 @@ export const approvalsRoutes: RouteModule = (router, cd) => {
     '/approvals',
     handler(async (req, res) => {
       requireAdmin(req);
-      const { reader } = session(req);
-      const db = cd.deps.db;
+      const { actor, reader } = session(req);
       const page = pageParam(req);
-      const [total, requests, candidates] = await Promise.all([
-        db.approvalRequest.count({ where: { status: 'pending' } }),
-        db.approvalRequest.findMany({
-          where: { status: 'pending' },
-          orderBy: { updatedAt: 'asc' },
-          skip: (page - 1) * PAGE,
-          take: PAGE,
-          include: {
-            requester: { select: { id: true, name: true } },
-            store: { select: { name: true, code: true } },
-            steps: { where: { status: 'pending' }, include: { approvers: { where: { active: true }, include: { person: { select: { id: true, name: true } } } } } },
-          },
-        }),
-        db.person.findMany({ where: { active: true, role: { not: 'rep' } }, select: { id: true, name: true, role: true }, orderBy: { name: 'asc' } }),
-      ]);
+      const { total, requests, candidates } = await reassignQueue(cd.deps, actor, { page, pageSize: PAGE });
       const rows = requests.flatMap((r) =>
         r.steps.map((step) => {
-          const options = candidates.filter((c) => c.id !== r.requesterId);
+          const options = candidates.filter((c) => c.id !== r.requester.id);
           return html`<tr>
             <td class="num">${r.id}</td>
             <td>${flowLabel(req, r.flow)}</td>
             <td>${r.store.name} <span class="muted">${r.store.code}</span></td>
             <td>${r.requester.name}</td>
             <td>${tr(req, 'queue.level', { level: step.level })}</td>
-            <td>${step.approvers.map((a, i) => html`${i ? ', ' : ''}${a.person.name}`)}</td>
+            <td>${step.approvers.map((a, i) => html`${i ? ', ' : ''}${a.name}`)}</td>
             <td>${formatDateTime(step.createdAt, reader.timezone)}</td>
             <td>
               <form method="post" action="/console/approvals/steps/${step.id}/reassign" class="inline">
@@ -77,16 +63,16 @@ export const approvalsRoutes: RouteModule = (router, cd) => {
       requireAdmin(req);
       const stepId = idParam(req, 'approval.not_found', 'stepId');
       const toPersonId = Number(typeof req.body?.toPersonId === 'string' ? req.body.toPersonId : NaN);
+      let to: { name: string };
       try {
-        await reassignStep(cd.deps, session(req).actor, stepId, { toPersonId });
+        ({ to } = await reassignStep(cd.deps, session(req).actor, stepId, { toPersonId }));
       } catch (e) {
         // A late or refused reassignment is told on the list the admin came from.
         if (!isDomainError(e) || e.code === 'forbidden') throw e;
         redirectWith(res, '/console/approvals', tr(req, e.key, e.params), 'error');
         return;
       }
-      const to = await cd.deps.db.person.findUnique({ where: { id: toPersonId }, select: { name: true } });
-      redirectWith(res, '/console/approvals', tr(req, 'queue.reassigned', { name: to?.name ?? '—' }));
+      redirectWith(res, '/console/approvals', tr(req, 'queue.reassigned', { name: to.name }));
     }),
   );
 };

@@ -1,8 +1,9 @@
 // Console access for a manager or an admin: an admin gives it (or a new one-time password) on the
 // person's page; the password is shown once, on the answer to that request, and never stored.
 import type { Request } from 'express';
-import { consoleLock, consoleRoles, grantConsoleAccess, resetConsolePassword, unlockConsoleAccount } from '../../../domain/console/accounts.ts';
-import { isDomainError, NotFoundError } from '../../../domain/errors.ts';
+import { consoleAccountOf, consoleRoles, grantConsoleAccess, resetConsolePassword, unlockConsoleAccount } from '../../../domain/console/accounts.ts';
+import { isDomainError } from '../../../domain/errors.ts';
+import { getPerson } from '../../../domain/people/manage.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, text } from '../forms.ts';
@@ -11,8 +12,8 @@ import { csrfField, formErrors, handler, idParam, redirectWith, render, requireA
 /** The person page's section; empty for anyone but an admin looking at an active admin or manager. */
 export async function consoleAccessSection(req: Request, cd: ConsoleDeps, person: { id: number; role: string; active: boolean; email: string | null }, o: { email?: string } = {}): Promise<Html> {
   if (session(req).actor.role !== 'admin' || !person.active || !consoleRoles.has(person.role)) return html``;
-  const account = await cd.deps.db.consoleAccount.findUnique({ where: { personId: person.id }, select: { email: true, lastSignInAt: true } });
-  const lock = account ? await consoleLock(cd.deps, person.id) : null;
+  const account = await consoleAccountOf(cd.deps, person.id);
+  const lock = account?.lock;
   return html`<section class="card" id="console-access">
     <h2>${tr(req, 'access.title')}</h2>
     ${account
@@ -62,8 +63,7 @@ export const consoleAccessRoutes: RouteModule = (router, cd) => {
         render(req, res, shownOnce(req, personId, issued.email, issued.password));
       } catch (e) {
         if (!isDomainError(e) || (e.code !== 'invalid' && e.code !== 'conflict')) throw e;
-        const person = await cd.deps.db.person.findUnique({ where: { id: personId } });
-        if (!person) throw new NotFoundError('person.not_found', { id: personId });
+        const { person } = await getPerson(cd.deps, session(req).actor, personId);
         const { summary, fields } = formErrors(req, e);
         render(req, res, {
           title: tr(req, 'access.title'),
@@ -79,7 +79,7 @@ export const consoleAccessRoutes: RouteModule = (router, cd) => {
     handler(async (req, res) => {
       requireAdmin(req);
       const personId = idParam(req, 'person.not_found');
-      const account = await cd.deps.db.consoleAccount.findUnique({ where: { personId } });
+      const account = await consoleAccountOf(cd.deps, personId);
       if (!account) {
         res.redirect(303, `/console/people/${personId}`);
         return;

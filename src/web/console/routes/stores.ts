@@ -10,6 +10,7 @@ import {
   type ColumnMapping,
   type StoreImportPreview,
 } from '../../../domain/imports/store-import.ts';
+import { personName } from '../../../domain/people/people.ts';
 import { transferStores } from '../../../domain/pools/pools.ts';
 import { listConsoleStores, storeFilterOptions, storeFilterSchema, type StoreFilterOptions } from '../../../domain/stores/console-list.ts';
 import { exportColumns, exportStores } from '../../../domain/stores/export.ts';
@@ -151,8 +152,8 @@ async function transfer(req: Request, res: Response, cd: ConsoleDeps): Promise<v
   try {
     if (!storeIds.length) throw new InvalidInputError('validation.failed', { field: 'storeIds', count: 1 }, [{ path: 'storeIds', key: 'stores.transfer.none_selected' }]);
     const moved = await transferStores(cd.deps, session(req).actor, { storeIds, toPersonId: Number(form.toPersonId) || 0, reason: form.reason });
-    const to = await cd.deps.db.person.findUnique({ where: { id: Number(form.toPersonId) }, select: { name: true } });
-    redirectWith(res, `/console/stores${queryOf(back) ? `?${queryOf(back)}` : ''}`, tr(req, 'stores.transfer.done', { count: moved.length, name: to?.name ?? '' }));
+    const to = await personName(cd.deps, Number(form.toPersonId));
+    redirectWith(res, `/console/stores${queryOf(back) ? `?${queryOf(back)}` : ''}`, tr(req, 'stores.transfer.done', { count: moved.length, name: to ?? '' }));
   } catch (e) {
     if (!(e instanceof InvalidInputError)) throw e;
     await listPage(req, res, cd, back, 1, { ...form, errors: formErrors(req, e) });
