@@ -6,6 +6,11 @@ import { inTransaction, type Database } from './client.ts';
 
 class RolledBack extends Error {}
 
+/** Resolves when the database answers a query; rejects with the driver's error if not. */
+export async function pingDatabase(database: Database): Promise<void> {
+  await database.db.$queryRawUnsafe('SELECT 1');
+}
+
 /** Resolves when the database accepted a write (rolled back); rejects with the driver's error if not. */
 export async function probeWrite(database: Database): Promise<void> {
   try {

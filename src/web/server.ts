@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { Database } from '../db/client.ts';
-import { WriteHealth } from '../db/health.ts';
+import { pingDatabase, WriteHealth } from '../db/health.ts';
 import { version } from '../version.ts';
 import { apiRouter } from './api/index.ts';
 import { consoleRouter } from './console/index.ts';
@@ -34,7 +34,7 @@ export function createWebApp({ database, slackMode = () => 'off', console: cd, w
   app.get('/healthz', async (_req, res) => {
     const started = Date.now();
     try {
-      await database.db.$queryRawUnsafe('SELECT 1');
+      await pingDatabase(database);
     } catch (e) {
       logDbError(e);
       res.status(503).json({ status: 'error', version, database: { provider: database.provider, status: 'unreachable' } });
