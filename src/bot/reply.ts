@@ -1,5 +1,5 @@
 import { isDomainError, type MessageParams } from '../domain/errors.ts';
-import type { Reader } from '../i18n/index.ts';
+import { t as domainText, type Reader } from '../i18n/index.ts';
 import { esc } from './blocks/kit.ts';
 import { errorText, t } from './i18n/index.ts';
 
@@ -35,7 +35,7 @@ export function modalErrors(reader: Reader, e: unknown, blockIds: string[], fall
   const issues = e.issues.length ? e.issues : [{ path: '', key: e.key, params: e.params }];
   for (const i of issues) {
     const block = blockIds.includes(i.path) ? i.path : fallbackBlock;
-    const text = t(reader, i.key, i.params ?? {});
+    const text = domainText(reader, i.key, i.params ?? {});
     errors[block] = errors[block] ? `${errors[block]} ${text}` : text;
   }
   return errors;

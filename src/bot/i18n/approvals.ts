@@ -1,9 +1,9 @@
-import type { Bundle } from './bundle.ts';
+import { bundle } from '../../i18n/bundle.ts';
 
 // Approval cards, the requester's notices, the comment modal and `/crm approvals`. Names, stores and
 // comments come in already escaped; `{at}` is formatted by the caller (a Date would do too).
 
-export const approvals = {
+export const approvals = bundle({
   en: {
     // flows: as a title, and inside a sentence
     'appr.flow.report': 'Opportunity report',
@@ -298,4 +298,4 @@ export const approvals = {
     'appr.list.more': '更多（还有 {count} 条）',
     'appr.list.first': '回到第一页',
   },
-} satisfies Bundle;
+});

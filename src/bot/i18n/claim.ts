@@ -1,6 +1,6 @@
-import type { Bundle } from './bundle.ts';
+import { bundle } from '../../i18n/bundle.ts';
 
-export const claim = {
+export const claim = bundle({
   en: {
     'claim.title': 'Claim stores',
     'claim.text': 'Claimable stores — your pool: {held} / {cap}',
@@ -43,4 +43,4 @@ export const claim = {
     'claim.cap_next': '您最早到期的门店保护期于 {date} 结束。',
     'claim.too_long': '内容太长：名称、编号或电话最多输入 {max} 个字符。',
   },
-} satisfies Bundle;
+});

@@ -1,6 +1,6 @@
-import type { Bundle } from './bundle.ts';
+import { bundle } from '../../i18n/bundle.ts';
 
-export const common = {
+export const common = bundle({
   en: {
     'common.not_registered': 'Hi! You are not set up in Seaboard yet. Ask your sales admin to add you (they need your Slack member ID: {slackId}).',
     'common.deactivated': 'Your Seaboard account is deactivated. Ask your sales admin if this is a mistake.',
@@ -27,4 +27,4 @@ export const common = {
     'common.unknown_command': '无法识别“{text}”。请试试 `/crm help`。',
     'common.other_workspace': '此 Slack 工作区未开通 Seaboard。',
   },
-} satisfies Bundle;
+});

@@ -1,6 +1,6 @@
-import type { Bundle } from './bundle.ts';
+import { bundle } from '../../i18n/bundle.ts';
 
-export const home = {
+export const home = bundle({
   en: {
     'crm.help':
       '*Seaboard commands*\n' +
@@ -143,4 +143,4 @@ export const home = {
     'home.approvals_hint': '请在与 Seaboard 的私信中的审批卡片上处理，或用 `/crm approvals` 查看列表。',
     'home.opportunity_line': '• *{name}* · {store} · {amount} · {stage} · 预计 {close} 成交',
   },
-} satisfies Bundle;
+});

@@ -1,7 +1,7 @@
-import type { Bundle } from './bundle.ts';
+import { bundle } from '../../i18n/bundle.ts';
 
 // Notices the outbox sends to a person's DM after a change to their stores.
-export const notices = {
+export const notices = bundle({
   en: {
     'notice.assigned': '{by} assigned *{store}* ({code}) to you. It is protected until {until}.',
     'notice.transferred_to': '{by} transferred *{store}* ({code}) to you from {from}. It is protected until {until}.',
@@ -24,4 +24,4 @@ export const notices = {
     'notice.return_warning_visit': '上门拜访一次可再保护 {days} 天。',
     'notice.reason': '原因：{reason}',
   },
-} satisfies Bundle;
+});

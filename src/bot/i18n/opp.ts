@@ -1,6 +1,6 @@
-import type { Bundle } from './bundle.ts';
+import { bundle } from '../../i18n/bundle.ts';
 
-export const opp = {
+export const opp = bundle({
   en: {
     'opp.modal.title': 'New opportunity',
     'opp.modal.submit': 'Save',
@@ -63,4 +63,4 @@ export const opp = {
     'opp.competitors_line': '竞争对手：{value}',
     'opp.notes_line': '备注：{value}',
   },
-} satisfies Bundle;
+});

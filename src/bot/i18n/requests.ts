@@ -1,9 +1,9 @@
-import type { Bundle } from './bundle.ts';
+import { bundle } from '../../i18n/bundle.ts';
 
 // The requester's side of approvals: my opportunities, the sign / terminate / transfer / extend
 // requests, and the resubmission of a returned request.
 
-export const requests = {
+export const requests = bundle({
   en: {
     'req.list.title': 'My opportunities',
     'req.list.text': 'Your opportunities: {open} open, {closed} closed.',
@@ -152,4 +152,4 @@ export const requests = {
     'req.done.extend': '✅ *{store}* 的延期申请 #{id} 已提交审批。',
     'req.done.resubmit': '✅ 申请 #{id} 已重新提交审批。',
   },
-} satisfies Bundle;
+});

@@ -1,6 +1,6 @@
-import type { Bundle } from './bundle.ts';
+import { bundle } from '../../i18n/bundle.ts';
 
-export const store = {
+export const store = bundle({
   en: {
     'card.status.active': 'active',
     'card.status.disabled': 'disabled',
@@ -253,4 +253,4 @@ export const store = {
     'create.created': '已创建 *{name}*（{code}）。',
     'create.using': '已选用这家门店：没有新建门店。',
   },
-} satisfies Bundle;
+});

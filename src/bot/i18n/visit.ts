@@ -1,8 +1,8 @@
-import type { Bundle } from './bundle.ts';
+import { bundle } from '../../i18n/bundle.ts';
 
 // Logging a visit: /visit, the "Log as visit" message shortcut, the card's and Home's "Log visit"
 // buttons, and the confirmation.
-export const visit = {
+export const visit = bundle({
   en: {
     'visit.modal.title': 'Log a visit',
     'visit.modal.submit': 'Log visit',
@@ -95,4 +95,4 @@ export const visit = {
     'visit.confirm.cold': '陌拜：这家门店不在您的私海中。',
     'visit.confirm.claimable': '这家门店在公海中，认领后即归您所有。',
   },
-} satisfies Bundle;
+});

@@ -4,7 +4,7 @@ import type { ApprovalRecord, StepRecord } from '../../domain/approvals/queries.
 import { formatDate, formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { actions, button, capBlocks, context, cut, divider, esc, fields, header, input, limits, modal, section, type Block } from '../blocks/kit.ts';
-import { t } from '../i18n/index.ts';
+import { t, tCode, type BotKey } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { createdMessage, formatAmount } from './opportunity-modal.ts';
 
@@ -59,7 +59,7 @@ export function factsBlocks(reader: Reader, r: ApprovalRecord): Block[] {
   if (o) {
     short.push(
       t(reader, 'appr.fact.opportunity', { name: esc(cut(o.name, 150)) }),
-      t(reader, 'appr.fact.stage', { stage: t(reader, `opp.stage.${o.stage}`) }),
+      t(reader, 'appr.fact.stage', { stage: tCode(reader, 'opp.stage.', o.stage) }),
       t(reader, 'appr.fact.amount', { amount: formatAmount(o.amount) }),
       t(reader, 'appr.fact.close', { date: formatDate(o.expectedCloseAt, reader.timezone) }),
     );
@@ -103,7 +103,8 @@ function submittedLine(reader: Reader, r: ApprovalRecord): string {
 
 // ---- what changed since the return -------------------------------------------------------------
 
-const changeFields = new Set(['name', 'amount', 'expectedCloseAt', 'stage', 'competitors', 'notes', 'wonAmount', 'wonAt', 'contractNo', 'note', 'reason', 'toPersonId', 'days']);
+const changeFields = ['name', 'amount', 'expectedCloseAt', 'stage', 'competitors', 'notes', 'wonAmount', 'wonAt', 'contractNo', 'note', 'reason', 'toPersonId', 'days'] as const;
+const isChangeField = (f: string): f is (typeof changeFields)[number] => (changeFields as readonly string[]).includes(f);
 
 function changeValue(reader: Reader, r: ApprovalRecord, c: FieldChange, v: unknown): string {
   if (v === null || v === undefined || v === '') return t(reader, 'common.none');
@@ -115,7 +116,7 @@ function changeValue(reader: Reader, r: ApprovalRecord, c: FieldChange, v: unkno
     case 'wonAt':
       return formatDate(new Date(str(v)), reader.timezone);
     case 'stage':
-      return t(reader, `opp.stage.${str(v)}`);
+      return tCode(reader, 'opp.stage.', str(v));
     case 'toPersonId':
       return r.transferTo && r.transferTo.id === v ? name(r.transferTo) : `#${str(v)}`;
     default:
@@ -128,7 +129,7 @@ export function changesBlock(reader: Reader, r: ApprovalRecord): Block | null {
   if (!r.changes.length) return null;
   const lines = r.changes.map((c) =>
     t(reader, 'appr.changes.line', {
-      field: changeFields.has(c.field) ? t(reader, `appr.field.${c.field}`) : esc(c.field),
+      field: isChangeField(c.field) ? t(reader, `appr.field.${c.field}`) : esc(c.field),
       before: changeValue(reader, r, c, c.before),
       after: changeValue(reader, r, c, c.after),
     }),
@@ -169,7 +170,7 @@ export function canDecide(r: ApprovalRecord, stepId: number, viewerId: number): 
   return !!s && r.currentStepId === stepId && s.status === 'pending' && r.decisions.length > 0 && s.approvers.some((a) => a.id === viewerId && a.active);
 }
 
-const decisionButton: Record<Decision, { label: string; actionId: string; style?: 'primary' | 'danger' }> = {
+const decisionButton: Record<Decision, { label: BotKey; actionId: string; style?: 'primary' | 'danger' }> = {
   approve: { label: 'appr.btn.approve', actionId: ids.actions.approve, style: 'primary' },
   send_up: { label: 'appr.btn.send_up', actionId: ids.actions.approveSendUp, style: 'primary' },
   return: { label: 'appr.btn.return', actionId: ids.actions.returnRequest },

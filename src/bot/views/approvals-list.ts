@@ -2,7 +2,7 @@ import type { ApprovalBox, ApprovalSummary } from '../../domain/approvals/querie
 import { formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { actions, button, context, cut, divider, esc, header, limits, section, type Block } from '../blocks/kit.ts';
-import { t } from '../i18n/index.ts';
+import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { formatAmount } from './opportunity-modal.ts';
 
@@ -33,7 +33,7 @@ const names = (people: { name: string }[]) => people.map((p) => esc(cut(p.name, 
 /** What the line says of the item's state: the decision (done) or the request's state (mine). */
 function stateOf(reader: Reader, box: ApprovalBox, s: ApprovalSummary): string {
   if (box === 'done') {
-    const decision = t(reader, `appr.decision.${s.stepStatus ?? 'pending'}`);
+    const decision = tCode(reader, 'appr.decision.', s.stepStatus ?? 'pending');
     return s.comment ? t(reader, 'appr.list.with_comment', { state: decision, comment: esc(cut(s.comment.replace(/\s+/g, ' '), 150)) }) : decision;
   }
   if (s.status === 'pending') return t(reader, 'appr.list.waiting', { names: s.waitingFor.length ? names(s.waitingFor) : t(reader, 'common.none') });

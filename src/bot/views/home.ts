@@ -1,7 +1,7 @@
 import { formatDate, formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { actions, button, capBlocks, context, cut, divider, esc, header, limits, type Block } from '../blocks/kit.ts';
-import { t } from '../i18n/index.ts';
+import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { myDaySections, linesSection, type MyDay } from './today.ts';
 import { formatAmount } from './opportunity-modal.ts';
@@ -39,7 +39,7 @@ function approvalBlocks(reader: Reader, approvals: HomeData['approvals']): Block
   if (!approvals || approvals.total === 0) return [];
   const lines = approvals.items.map((a) =>
     t(reader, 'home.approval_line', {
-      flow: t(reader, `appr.flow.${a.flow}`),
+      flow: tCode(reader, 'appr.flow.', a.flow),
       store: esc(cut(a.store.name, 80)),
       amount: a.amount === null ? '' : ` · ${formatAmount(a.amount)}`,
       requester: esc(cut(a.requester.name, 60)),
@@ -82,7 +82,7 @@ export function homeView(reader: Reader, data: HomeData): { type: 'home'; blocks
                     name: esc(cut(o.name, 100)),
                     store: esc(cut(o.store.name, 80)),
                     amount: formatAmount(o.amount),
-                    stage: t(reader, `opp.stage.${o.stage}`),
+                    stage: tCode(reader, 'opp.stage.', o.stage),
                     close: formatDate(o.expectedCloseAt, tz),
                   }),
                 ),

@@ -1,7 +1,7 @@
 import { formatDate } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { actions, button, capBlocks, context, cut, divider, esc, header, limits, section, type Block } from '../blocks/kit.ts';
-import { t } from '../i18n/index.ts';
+import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { formatAmount } from './opportunity-modal.ts';
 import { requestUi } from './request-modals.ts';
@@ -37,7 +37,7 @@ export interface OpportunityList {
 export const LIST_OPEN_MAX = 15;
 export const LIST_CLOSED_MAX = 5;
 
-export const reportState = (reader: Reader, status: string): string => t(reader, `req.report.${status}`);
+export const reportState = (reader: Reader, status: string): string => tCode(reader, 'req.report.', status);
 
 function nameLine(reader: Reader, o: ListedOpportunity): string {
   return t(reader, 'req.list.name', { name: esc(cut(o.name, 100)), store: esc(cut(o.store.name, 100)) });
@@ -46,7 +46,7 @@ function nameLine(reader: Reader, o: ListedOpportunity): string {
 function openText(reader: Reader, o: ListedOpportunity): string {
   return [
     nameLine(reader, o),
-    t(reader, 'req.list.facts', { stage: t(reader, `opp.stage.${o.stage}`), amount: formatAmount(o.amount), close: formatDate(o.expectedCloseAt, reader.timezone) }),
+    t(reader, 'req.list.facts', { stage: tCode(reader, 'opp.stage.', o.stage), amount: formatAmount(o.amount), close: formatDate(o.expectedCloseAt, reader.timezone) }),
     t(reader, 'req.list.report', { state: reportState(reader, o.reportStatus) }),
   ].join('\n');
 }

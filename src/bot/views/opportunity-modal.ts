@@ -4,7 +4,7 @@ import { COMPETITORS_MAX, NAME_MAX, NOTES_MAX, openStages } from '../../domain/o
 import { formatDate } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { context, cut, esc, input, limits, modal, option, section, type Block } from '../blocks/kit.ts';
-import { t } from '../i18n/index.ts';
+import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 
 // The opportunity modal. Its inputs' block ids are the domain's field names, so that a domain issue
@@ -151,7 +151,7 @@ export function createdMessage(
 ): { text: string; blocks: Block[] } {
   const lines = [
     t(reader, 'opp.created', { name: esc(cut(o.name, 100)), store: esc(cut(o.store.name, 100)) }),
-    t(reader, 'opp.created_fields', { amount: formatAmount(o.amount), close: formatDate(o.expectedCloseAt, reader.timezone), stage: t(reader, `opp.stage.${o.stage}`) }),
+    t(reader, 'opp.created_fields', { amount: formatAmount(o.amount), close: formatDate(o.expectedCloseAt, reader.timezone), stage: tCode(reader, 'opp.stage.', o.stage) }),
   ];
   if (o.competitors) lines.push(t(reader, 'opp.competitors_line', { value: esc(cut(o.competitors, 500)) }));
   if (o.notes) lines.push(t(reader, 'opp.notes_line', { value: esc(cut(o.notes, 1500)) }));

@@ -6,7 +6,7 @@ import type { TeamMember } from '../../domain/people/team.ts';
 import { formatDate, formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { context, cut, esc, input, limits, modal, option, section, type Block } from '../blocks/kit.ts';
-import { t } from '../i18n/index.ts';
+import { t, tCode, type BotKey } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { formatAmount, parseAmount } from './opportunity-modal.ts';
 
@@ -106,7 +106,7 @@ const amountInput = (reader: Reader, block: string, label: string, initial: numb
 const dateInput = (block: string, label: string, initial: string | null) =>
   input(block, label, { type: 'datepicker', action_id: block, ...(initial ? { initial_date: initial } : {}) });
 
-const reasonInput = (reader: Reader, initial?: string | null, hintKey?: string) =>
+const reasonInput = (reader: Reader, initial?: string | null, hintKey?: BotKey) =>
   input('reason', t(reader, 'req.field.reason'), textInput('reason', { max: REASON_MAX, multiline: true, initial }), hintKey ? { hint: t(reader, hintKey) } : {});
 
 /** An opportunity as the forms show it above their inputs. */
@@ -122,7 +122,7 @@ export const opportunityLine = (reader: Reader, o: OpportunityFacts): string =>
   t(reader, 'req.opp_line', {
     name: esc(cut(o.name, 100)),
     store: esc(cut(o.store.name, 100)),
-    stage: t(reader, `opp.stage.${o.stage}`),
+    stage: tCode(reader, 'opp.stage.', o.stage),
     amount: formatAmount(o.amount),
     close: formatDate(o.expectedCloseAt, reader.timezone),
   });
@@ -219,8 +219,8 @@ export function reportInputs(reader: Reader, v: ReportInitial): Block[] {
 
 interface FormOptions {
   callbackId: string;
-  titleKey: string;
-  submitKey: string;
+  titleKey: BotKey;
+  submitKey: BotKey;
   meta: RequestMeta;
   head: Block[];
   /** null: nothing to submit (the head says why). */

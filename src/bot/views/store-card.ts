@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/org/roles.ts';
 import { DAY_MS } from '../../domain/clock.ts';
 import { formatDate, formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
-import { t } from '../i18n/index.ts';
+import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { actions, button, context, cut, divider, esc, fields, header, section, type Block } from '../blocks/kit.ts';
 
@@ -37,8 +37,8 @@ export function storeCardBlocks(reader: Reader, s: StoreCardData, viewer: CardVi
     ...(s.address ? [context([esc(s.address)])] : []),
     fields([
       t(reader, 'card.code', { value: s.code }),
-      t(reader, 'card.status', { value: t(reader, `card.status.${s.status}`) }),
-      t(reader, 'card.stage', { value: t(reader, `card.stage.${s.stage}`) }),
+      t(reader, 'card.status', { value: tCode(reader, 'card.status.', s.status) }),
+      t(reader, 'card.stage', { value: tCode(reader, 'card.stage.', s.stage) }),
       t(reader, 'card.grade', { value: s.grade }),
       t(reader, 'card.owner', { value: s.owner ? esc(s.owner.name) : t(reader, 'card.public') }),
       t(reader, 'card.protection', { value: protectionText(reader, s, now) }),
@@ -63,7 +63,7 @@ export function storeCardBlocks(reader: Reader, s: StoreCardData, viewer: CardVi
               t(reader, 'card.visit_line', {
                 when: formatDateTime(v.at, reader.timezone),
                 who: esc(v.person.name),
-                method: t(reader, `method.${v.method}`),
+                method: tCode(reader, 'method.', v.method),
                 summary: esc(cut(v.summary.replace(/\s+/g, ' '), 300)),
               }),
             )

@@ -3,7 +3,7 @@ import type { StoreHistory } from '../../domain/stores/history.ts';
 import { storeStatuses } from '../../domain/stores/fields.ts';
 import { formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
-import { t } from '../i18n/index.ts';
+import { t, tCode, type BotKey } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { capBlocks, context, cut, divider, esc, input, limits, modal, option, section, type Block } from '../blocks/kit.ts';
 import { storeCardBlocks, type CardViewer, type StoreCardData } from './store-card.ts';
@@ -74,7 +74,7 @@ const textInput = (actionId: string, o: { max: number; multiline?: boolean; init
   ...(o.placeholder ? { placeholder: { type: 'plain_text', text: cut(o.placeholder, limits.placeholder) } } : {}),
 });
 
-const reasonInput = (reader: Reader, hintKey?: string) =>
+const reasonInput = (reader: Reader, hintKey?: BotKey) =>
   input('reason', t(reader, 'form.reason'), textInput('reason', { max: 500, multiline: true }), hintKey ? { hint: t(reader, hintKey) } : {});
 
 /** Opened at once with the trigger id; replaced by the form when its data is read. */
@@ -198,7 +198,7 @@ export function setStatusModal(reader: Reader, store: { name: string; code: stri
     close: t(reader, 'common.cancel'),
     privateMetadata: encodeFormMeta(meta),
     blocks: [
-      section(t(reader, 'form.status.intro', { store: storeLine(reader, store), status: t(reader, `card.status.${store.status}`) })),
+      section(t(reader, 'form.status.intro', { store: storeLine(reader, store), status: tCode(reader, 'card.status.', store.status) })),
       input('status', t(reader, 'form.status.label'), { type: 'static_select', action_id: 'status', options, ...(initial ? { initial_option: initial } : {}) }, { hint: t(reader, 'form.status.hint') }),
       reasonInput(reader),
     ],
@@ -221,7 +221,7 @@ function sectionsOf(lines: string[]): Block[] {
 
 export function historyLine(reader: Reader, e: StoreHistory['entries'][number]): string {
   const who = (name: string | null, hidden: boolean) => (hidden ? t(reader, 'history.someone') : esc(cut(name ?? '', 80)));
-  const parts = [`${formatDateTime(e.at, reader.timezone)} · *${t(reader, `history.action.${e.action}`)}*`];
+  const parts = [`${formatDateTime(e.at, reader.timezone)} · *${tCode(reader, 'history.action.', e.action)}*`];
   if (e.from !== null || e.fromHidden) parts.push(t(reader, 'history.from', { name: who(e.from, e.fromHidden) }));
   if (e.to !== null || e.toHidden) parts.push(t(reader, 'history.to', { name: who(e.to, e.toHidden) }));
   if (e.bySystem) parts.push(t(reader, 'history.by', { name: t(reader, 'history.system') }));
@@ -238,7 +238,7 @@ export function historyModal(reader: Reader, h: StoreHistory): Record<string, un
     t(reader, 'card.visit_line', {
       when: formatDateTime(v.at, reader.timezone),
       who: esc(cut(v.who, 80)),
-      method: t(reader, `method.${v.method}`),
+      method: tCode(reader, 'method.', v.method),
       summary: esc(cut(v.summary.replace(/\s+/g, ' '), 300)),
     }),
   );

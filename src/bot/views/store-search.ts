@@ -1,6 +1,6 @@
 import type { StoreHit } from '../../domain/stores/search.ts';
 import type { Reader } from '../../i18n/index.ts';
-import { t } from '../i18n/index.ts';
+import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { actions, button, capBlocks, context, cut, esc, header, limits, section, type Block } from '../blocks/kit.ts';
 
@@ -17,7 +17,7 @@ export function pickListText(reader: Reader, text: string): string {
 function hitText(reader: Reader, h: StoreHit): string {
   const facts = [
     h.owner ? t(reader, 'find.row_owner', { name: esc(cut(h.owner.name, 80)) }) : t(reader, 'card.public'),
-    ...(h.status !== 'active' ? [t(reader, `card.status.${h.status}`)] : []),
+    ...(h.status !== 'active' ? [tCode(reader, 'card.status.', h.status)] : []),
     ...(h.phone ? [esc(cut(h.phone, 30))] : []),
   ];
   const lines = [`*${esc(cut(h.name, 150))}* · \`${esc(h.code)}\``];

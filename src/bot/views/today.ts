@@ -197,8 +197,8 @@ export function myDaySections(reader: Reader, day: MyDay, opts: MyDayOptions): B
   if (day.upcomingTotal > 0) tail.push(context([t(reader, 'today.upcoming', { count: day.upcomingTotal })]));
 
   const lists = [
-    { key: 'today.overdue', items: day.overdue, total: day.overdueTotal, overdue: true },
-    { key: 'today.due_today', items: day.dueToday, total: day.dueTodayTotal, overdue: false },
+    { key: 'today.overdue' as const, items: day.overdue, total: day.overdueTotal, overdue: true },
+    { key: 'today.due_today' as const, items: day.dueToday, total: day.dueTodayTotal, overdue: false },
   ].filter((l) => l.total > 0);
   // usage, a divider and a title per list, a possible "more" line per list, and the tail.
   const fixed = 1 + lists.length * 3 + tail.length + (lists.length === 0 ? 1 : 0);

@@ -1,7 +1,7 @@
 import type { LogVisitResult } from '../../domain/visits/visits.ts';
 import { formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
-import { t } from '../i18n/index.ts';
+import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { actions, button, capBlocks, context, cut, divider, esc, limits, section, type Block } from '../blocks/kit.ts';
 import { storeCardBlocks, type CardViewer, type StoreCardData } from './store-card.ts';
@@ -36,7 +36,7 @@ export function visitConfirmation(reader: Reader, c: VisitConfirmationInput): { 
   const when = formatDateTime(result.visit.at, reader.timezone);
   const details = [
     ...(c.outcome ? [t(reader, 'visit.confirm.outcome', { outcome: esc(cut(c.outcome, 500)) })] : []),
-    ...(c.stage ? [t(reader, 'visit.confirm.stage', { stage: t(reader, `visit.stage.${c.stage}`) })] : []),
+    ...(c.stage ? [t(reader, 'visit.confirm.stage', { stage: tCode(reader, 'visit.stage.', c.stage) })] : []),
     ...(c.nextFollowUpAt ? [t(reader, 'visit.confirm.next', { when: c.nextFollowUpAt })] : []),
   ];
   const notes = [
@@ -45,7 +45,7 @@ export function visitConfirmation(reader: Reader, c: VisitConfirmationInput): { 
   ];
   const blocks: Block[] = [
     section(t(reader, 'visit.confirm.head', { store: esc(cut(storeName, 150)) })),
-    context([t(reader, 'visit.confirm.when', { method: t(reader, `visit.method.${result.visit.method}`), when })]),
+    context([t(reader, 'visit.confirm.when', { method: tCode(reader, 'visit.method.', result.visit.method), when })]),
     section(quote(cut(c.summary.trim(), 2000))),
     ...(details.length ? [section(details.join('\n'))] : []),
     ...(notes.length ? [context(notes)] : []),

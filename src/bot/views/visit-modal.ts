@@ -2,7 +2,7 @@ import { visitMethods } from '../../domain/visits/visits.ts';
 import type { StateValue, StateValues } from '../schemas.ts';
 import { storeStages } from '../../domain/stores/fields.ts';
 import type { Reader } from '../../i18n/index.ts';
-import { t } from '../i18n/index.ts';
+import { t, type BotKey } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { context, cut, esc, input, limits, modal, option, plain, type Block } from '../blocks/kit.ts';
 
@@ -67,7 +67,7 @@ export const storeOption = (s: StoreChoice) => option(`${s.name} · ${s.code}`, 
 export function visitModal(reader: Reader, opts: VisitModalOptions = {}): Record<string, unknown> {
   const b = visitIds.blocks;
   const a = visitIds.actions;
-  const placeholder = (key: string) => plain(t(reader, key), limits.placeholder);
+  const placeholder = (key: BotKey) => plain(t(reader, key), limits.placeholder);
   const blocks: Block[] = [
     input(b.storeId, t(reader, 'visit.field.store'), {
       type: 'external_select',

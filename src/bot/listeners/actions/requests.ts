@@ -2,7 +2,7 @@ import type { SlackApp } from '../../slack-app.ts';
 import { who, type Who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
-import { t } from '../../i18n/index.ts';
+import { t, tCode, type BotKey } from '../../i18n/index.ts';
 import { option } from '../../blocks/kit.ts';
 import { LIST_CLOSED_MAX, LIST_OPEN_MAX, OPP_LIST_BLOCK, opportunityListMessage, type OpportunityList } from '../../views/opportunity-list.ts';
 import {
@@ -58,9 +58,9 @@ export async function opportunityListReply(deps: BotDeps, w: Who, notice?: strin
 export function localized(reader: Reader, e: unknown): unknown {
   if (!(e instanceof ConflictError) || typeof e.params.status !== 'string') return e;
   const status = e.params.status;
-  const key = e.key === 'approval.report_not_approved' ? `req.report.${status}` : `req.status.${status}`;
-  const word = t(reader, key);
-  return word === key ? e : new ConflictError(e.key, { ...e.params, status: word });
+  const prefix = e.key === 'approval.report_not_approved' ? 'req.report.' : 'req.status.';
+  const word = tCode(reader, prefix, status);
+  return word === `${prefix}${status}` ? e : new ConflictError(e.key, { ...e.params, status: word });
 }
 
 /** Where a form's outcome is told: the message of the button, and whether it is my list to redraw. */
@@ -111,7 +111,7 @@ const transferChoices = (deps: BotDeps, actor: Actor) => requestTransferTargets(
 type Build = (w: Who, body: ActionBody, action: ButtonAction, id: number) => Promise<Record<string, unknown>>;
 
 export function registerRequestActions(app: SlackApp, deps: BotDeps): void {
-  const form = (actionId: string, titleKey: string, build: Build) =>
+  const form = (actionId: string, titleKey: BotKey, build: Build) =>
     app.action(actionId, async ({ ack, body, action, context, client }) => {
       await ack();
       const w = who(context);

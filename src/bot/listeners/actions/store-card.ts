@@ -4,7 +4,7 @@ import type { SlackApp } from '../../slack-app.ts';
 import { who, type Who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
-import { t } from '../../i18n/index.ts';
+import { t, type BotKey } from '../../i18n/index.ts';
 import { failureText } from '../../reply.ts';
 import { cut, esc, option, section, type Block } from '../../blocks/kit.ts';
 import { storeCardBlocks } from '../../views/store-card.ts';
@@ -136,7 +136,7 @@ export function registerStoreCardActions(app: SlackApp, deps: BotDeps): void {
     }
   });
 
-  const form = (actionId: string, titleKey: string, build: (w: Who, body: ActionBody, storeId: number) => Promise<Record<string, unknown>>) =>
+  const form = (actionId: string, titleKey: BotKey, build: (w: Who, body: ActionBody, storeId: number) => Promise<Record<string, unknown>>) =>
     app.action(actionId, async ({ ack, body, action, context, client }) => {
       await ack();
       const w = who(context);

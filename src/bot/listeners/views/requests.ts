@@ -3,7 +3,7 @@ import type { SlackApp } from '../../slack-app.ts';
 import { who, type Who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
-import { t } from '../../i18n/index.ts';
+import { t, tCode } from '../../i18n/index.ts';
 import { once, submissionKey } from '../../once.ts';
 import { cut, esc } from '../../blocks/kit.ts';
 import { formBlocks, parseRequestMeta, readChangeStage, readRequest, requestUi, type ReadForm, type RequestMeta, type RequestValues } from '../../views/request-modals.ts';
@@ -22,6 +22,9 @@ import { submittedValues } from '../../schemas.ts';
 // list is redrawn, another message gets a line beside it, a store card under the form is redrawn.
 // A request's own notice comes from the approval engine (the outbox), so no DM is sent for it here.
 
+/** The flows a requester starts from a form (a report starts with the opportunity). */
+type RequestFlow = Exclude<Flow, 'report'>;
+
 interface Done {
   line: string;
   /** The approval engine tells the requester by its own notice. */
@@ -38,21 +41,21 @@ interface FormSpec {
 }
 
 /** The line that tells the requester its request went off, by flow. */
-async function sentLine(deps: BotDeps, w: Who, requestId: number): Promise<Done> {
+async function sentLine(deps: BotDeps, w: Who, flow: RequestFlow, requestId: number): Promise<Done> {
   const r = await approvalRecord(deps.db, requestId);
   const name = esc(cut(r.opportunity?.name ?? '', 100));
   const store = esc(cut(r.store.name, 100));
-  return { line: t(w.reader, `req.done.${r.flow}`, { id: requestId, name, store }), noticed: true, storeId: r.store.id };
+  return { line: t(w.reader, `req.done.${flow}`, { id: requestId, name, store }), noticed: true, storeId: r.store.id };
 }
 
-function submitSpec(flow: Exclude<Flow, 'report'>, deps: BotDeps): FormSpec {
+function submitSpec(flow: RequestFlow, deps: BotDeps): FormSpec {
   const subject = flow === 'sign' || flow === 'terminate' ? 'opportunityId' : 'storeId';
   return {
     blocks: () => formBlocks[flow],
     read: (_meta, values) => readRequest(flow, values),
     run: async (w, meta, input) => {
       const { requestId } = await submitRequest(deps, w.actor, { ...input, flow, [subject]: meta.id } as unknown as RequestInput);
-      return sentLine(deps, w, requestId);
+      return sentLine(deps, w, flow, requestId);
     },
   };
 }
@@ -105,7 +108,7 @@ export function registerRequestForms(app: SlackApp, deps: BotDeps): void {
     read: (_meta, values) => ({ input: readChangeStage(values), unreadable: null }),
     run: async (w, meta, input) => {
       const { opportunity } = await changeStage(deps, w.actor, meta.id, input as ReturnType<typeof readChangeStage>);
-      const line = t(w.reader, 'req.done.stage', { name: esc(cut(opportunity.name, 100)), stage: t(w.reader, `opp.stage.${opportunity.stage}`) });
+      const line = t(w.reader, 'req.done.stage', { name: esc(cut(opportunity.name, 100)), stage: tCode(w.reader, 'opp.stage.', opportunity.stage) });
       return { line, noticed: false };
     },
   });

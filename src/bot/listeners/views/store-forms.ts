@@ -2,7 +2,7 @@ import type { SlackApp } from '../../slack-app.ts';
 import { who, type Who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
-import { t } from '../../i18n/index.ts';
+import { t, tCode } from '../../i18n/index.ts';
 import { once, submissionKey } from '../../once.ts';
 import { failurePlain, modalErrors } from '../../reply.ts';
 import { cut, esc } from '../../blocks/kit.ts';
@@ -142,7 +142,7 @@ export function registerStoreForms(app: SlackApp, deps: BotDeps): void {
     fallback: 'reason',
     run: async (w, meta, values) => {
       const s = await setStoreStatus(deps, w.actor, meta.s, selectedValue(values, 'status') ?? '', textValue(values, 'reason') ?? '');
-      return t(w.reader, 'form.done.status', { name: esc(cut(s.name, 150)), status: t(w.reader, `card.status.${s.status}`) });
+      return t(w.reader, 'form.done.status', { name: esc(cut(s.name, 150)), status: tCode(w.reader, 'card.status.', s.status) });
     },
   });
 }
