@@ -17,7 +17,7 @@ import { SlackStandin } from '../src/slack-standin/standin.ts';
 
 export type ServerLine =
   | { url: string }
-  | { done: { ms: number; result: StoreImportResult; lagMaxMs: number; lagP99Ms: number } }
+  | { done: { ms: number; result: StoreImportResult; lagMaxMs: number; lagP99Ms: number; holdMs: number | null; attempts: number } }
   | { failed: string };
 
 const [dbPath, csvPath, secret] = process.argv.slice(2);
@@ -48,10 +48,11 @@ if (dbPath && csvPath && secret) {
         const lag = monitorEventLoopDelay({ resolution: 5 });
         lag.enable();
         const t0 = performance.now();
-        const result = await applyStoreImport(deps, admin, { bytes, mapping, filename: 'stores.csv' });
+        let commit = { holdMs: null as number | null, attempts: 1 };
+        const result = await applyStoreImport(deps, admin, { bytes, mapping, filename: 'stores.csv' }, { committed: (f) => (commit = f) });
         const ms = performance.now() - t0;
         lag.disable();
-        say({ done: { ms, result, lagMaxMs: lag.max / 1e6, lagP99Ms: lag.percentile(99) / 1e6 } });
+        say({ done: { ms, result, lagMaxMs: lag.max / 1e6, lagP99Ms: lag.percentile(99) / 1e6, ...commit } });
       } catch (e) {
         say({ failed: (e as Error).stack ?? String(e) });
       }

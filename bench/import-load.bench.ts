@@ -6,7 +6,8 @@
 // time to its answer, for the requests sent while the import ran; targets on the p99.
 //
 // SEABOARD_BENCH_SCALE shrinks the file (0.05: 5,000 rows); SEABOARD_BENCH_LOAD_INTERVAL_MS sets the
-// pace of each of the two streams (default 20 ms: 50 commands and 50 health checks a second).
+// pace of each of the two streams (default 20 ms: 50 commands and 50 health checks a second);
+// SEABOARD_BENCH_LOAD_TIMELINE=1 prints the slowest answer of each quarter second from the start.
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -174,6 +175,7 @@ async function measure(ctx: SuiteContext, db: string, csvPath: string): Promise<
 
     ctx.log(`  import applied in ${(done!.ms / 1000).toFixed(1)} s in the server: created ${done!.result.created}, owned ${done!.result.owned}, contacts ${done!.result.contacts}`);
     ctx.log(`  server event loop during the import: delay p99 ${fmt(done!.lagP99Ms)}, max ${fmt(done!.lagMaxMs)}`);
+    if (done!.holdMs !== null) ctx.log(`  the commit (worker thread) kept the server's transactions waiting ${fmt(done!.holdMs)}; attempts ${done!.attempts}`);
     ctx.log(`  before the import (${BASELINE_MS / 1000} s): ack p99 ${fmt(p99(ackBefore))}, /healthz p99 ${fmt(p99(healthBefore))}`);
     const importRow: Result = {
       suite: SUITE,
@@ -185,7 +187,7 @@ async function measure(ctx: SuiteContext, db: string, csvPath: string): Promise<
       p99: null,
       target: null,
       failures: 0,
-      note: `server event loop delay p99 ${fmt(done!.lagP99Ms)}, max ${fmt(done!.lagMaxMs)}`,
+      note: `server event loop delay p99 ${fmt(done!.lagP99Ms)}, max ${fmt(done!.lagMaxMs)}${done!.holdMs === null ? '' : `; transactions held ${fmt(done!.holdMs)} by the commit`}`,
     };
     ctx.report(importRow);
     ctx.report({

@@ -54,7 +54,11 @@ parentPort.on('message', (m) => {
         db.transaction((rows) => { for (const r of rows) s.run(r); })(m.rows);
         break;
       }
-      case 'checkpoint': value = db.pragma('wal_checkpoint(PASSIVE)')[0] ?? null; break;
+      case 'checkpoint':
+        // Said before it begins, so that the caller may let other connections commit meanwhile.
+        parentPort.postMessage({ id: m.id, started: true });
+        value = db.pragma('wal_checkpoint(PASSIVE)')[0] ?? null;
+        break;
       case 'close': db.close(); parentPort.postMessage({ id: m.id, ok: true, value: null }); parentPort.close(); return;
       default: throw new Error('unknown op ' + m.op);
     }
@@ -83,6 +87,8 @@ export class SqliteWorkerError extends Error {
 
 interface Reply {
   id: number;
+  /** A checkpoint about to begin (its answer follows). */
+  started?: true;
   ok: boolean;
   value?: unknown;
   error?: { message: string; code?: string };
@@ -91,11 +97,17 @@ interface Reply {
 /** One connection in one worker thread; calls are answered in order. Close it when done (`close`). */
 export class SqliteWorker {
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly starting = new Map<number, () => void>();
   private next = 1;
   private dead: Error | null = null;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (r: Reply) => {
+      if (r.started) {
+        this.starting.get(r.id)?.();
+        this.starting.delete(r.id);
+        return;
+      }
       const p = this.pending.get(r.id);
       if (!p) return;
       this.pending.delete(r.id);
@@ -106,6 +118,8 @@ export class SqliteWorker {
       this.dead ??= e;
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
+      for (const go of this.starting.values()) go();
+      this.starting.clear();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the SQLite worker stopped (exit code ${code})`)));
@@ -115,7 +129,7 @@ export class SqliteWorker {
   static async open(path: string, o: { busyTimeoutMs?: number; cacheKiB?: number } = {}): Promise<SqliteWorker> {
     const worker = new Worker(workerSource, {
       eval: true,
-      workerData: { driver: (driver ??= createRequire(import.meta.url).resolve('better-sqlite3')), path, busyTimeoutMs: o.busyTimeoutMs ?? 10_000, cacheKiB: o.cacheKiB ?? 32_768 },
+      workerData: { driver: (driver ??= createRequire(import.meta.url).resolve('better-sqlite3')), path, busyTimeoutMs: o.busyTimeoutMs ?? 10_000, cacheKiB: o.cacheKiB ?? 16_384 },
     });
     const w = new SqliteWorker(worker);
     await new Promise<void>((resolve, reject) => {
@@ -124,11 +138,12 @@ export class SqliteWorker {
     return w;
   }
 
-  private call<T>(message: Record<string, unknown>): Promise<T> {
+  private call<T>(message: Record<string, unknown>, onStart?: () => void): Promise<T> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      if (onStart) this.starting.set(id, onStart);
       this.worker.postMessage({ ...message, id });
     });
   }
@@ -150,9 +165,16 @@ export class SqliteWorker {
   insertMany(sql: string, rows: unknown[][]): Promise<void> {
     return this.call({ op: 'insertMany', sql, rows });
   }
-  /** Copies the log into the database file (what the next commit of any connection would do otherwise). */
-  checkpoint(): Promise<{ busy: number; log: number; checkpointed: number } | null> {
-    return this.call({ op: 'checkpoint' });
+  /**
+   * Copies the log into the database file (what the next commit of any connection would do otherwise,
+   * on its own thread): `started` once the worker is at it, `done` when it is.
+   */
+  checkpointInBackground(): { started: Promise<void>; done: Promise<{ busy: number; log: number; checkpointed: number } | null> } {
+    let started!: () => void;
+    const onStart = new Promise<void>((resolve) => (started = resolve));
+    const done = this.call<{ busy: number; log: number; checkpointed: number } | null>({ op: 'checkpoint' }, started);
+    done.catch(() => started());
+    return { started: onStart, done };
   }
 
   /** Closes the connection (an open transaction is rolled back, TEMP tables dropped) and ends the thread. */

@@ -12,10 +12,9 @@ import { reserveStoreCodes } from '../stores/code.ts';
 import { addressSchema, latSchema, lngSchema, phoneSchema, storeNameSchema, storeStageSchema } from '../stores/fields.ts';
 import { nameKey, phoneKey } from '../stores/normalize.ts';
 import { dayKey } from '../time/zone.ts';
-import { issuesFromZod } from '../validation.ts';
+import { issuesFromZod, parse } from '../validation.ts';
 import { BULK_CHUNK, KEY_CHUNK, dialectOf, inJson, insertJsonRows, jsonCell, type Column } from './bulk-sql.ts';
 import { scanCsv, scanCsvAsync, type CsvEncoding, type CsvRow } from './csv.ts';
-import { checkColumns, guessColumns, type ColumnSpec } from './mapping.ts';
 import { noPace, pacer, type Pace } from './pace.ts';
 import { SqliteWorker, sqliteFileOf, whileTransactionsWait } from './sqlite-worker.ts';
 
@@ -45,7 +44,7 @@ import { SqliteWorker, sqliteFileOf, whileTransactionsWait } from './sqlite-work
 
 export const storeImportFields = ['name', 'phone', 'address', 'lng', 'lat', 'owner', 'status', 'stage', 'source', 'contactName', 'contactPhone'] as const;
 export type StoreImportField = (typeof storeImportFields)[number];
-export const requiredImportFields = ['name', 'lng', 'lat'] as const satisfies readonly StoreImportField[];
+export const requiredImportFields: readonly StoreImportField[] = ['name', 'lng', 'lat'];
 
 /** Which CSV column (by its header) holds each field; unmapped fields are absent. */
 export type ColumnMapping = Partial<Record<StoreImportField, string>>;
@@ -55,7 +54,7 @@ export const MAX_IMPORT_ROWS = 100_000;
 export const REPORT_LIMIT = 500;
 const SAMPLE_ROWS = 10;
 
-// Header names people use, as `headerKey` writes them, in order of preference.
+// Header names people use, normalised (lower case, no spaces or punctuation), in order of preference.
 const aliases: Record<StoreImportField, string[]> = {
   name: ['name', 'storename', 'store', 'shopname', 'shop', '门店名称', '门店名', '名称', '店名', '店铺名称', '客户名称', '商户名称', '门店', '客户'],
   phone: ['phone', 'tel', 'telephone', 'phonenumber', 'storephone', 'mobile', '电话', '门店电话', '联系电话', '电话号码', '手机', '手机号', '手机号码'],
@@ -70,25 +69,49 @@ const aliases: Record<StoreImportField, string[]> = {
   contactPhone: ['contactphone', 'contacttel', 'contactmobile', '联系人电话', '联系人手机', '联系人手机号'],
 };
 
-/** The store import's columns: a store's phone and its contact's may be one column. */
-export const storeColumnSpec: ColumnSpec<StoreImportField, (typeof requiredImportFields)[number]> = {
-  fields: storeImportFields,
-  required: requiredImportFields,
-  aliases,
-  pathPrefix: 'mapping.',
-  messages: {
-    missing: 'store_import.missing_columns',
-    invalid: 'store_import.bad_mapping',
-    required: 'store_import.column_required',
-    unknown: 'store_import.no_column',
-  },
-};
+const headerKey = (h: string) => h.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+// "经度(lng)", "电话（必填）": the words in brackets say the same again, or something else entirely.
+const withoutBrackets = (h: string) => headerKey(h.normalize('NFKC').replace(/\([^)]*\)|\[[^\]]*\]/g, ''));
 
 /** The likely column of each field, from the headers' names in English or Chinese; each column used once. */
-export const guessMapping = (headers: string[]): ColumnMapping => guessColumns(storeColumnSpec, headers);
+export function guessMapping(headers: string[]): ColumnMapping {
+  const keys = headers.map((h) => [headerKey(h), withoutBrackets(h)] as const);
+  const used = new Set<number>();
+  const mapping: ColumnMapping = {};
+  for (const field of storeImportFields) {
+    for (const alias of aliases[field]) {
+      const i = keys.findIndex(([full, bare], idx) => !used.has(idx) && (full === alias || bare === alias));
+      if (i >= 0) {
+        mapping[field] = headers[i]!;
+        used.add(i);
+        break;
+      }
+    }
+  }
+  return mapping;
+}
+
+export const mappingSchema = z.object(
+  Object.fromEntries(storeImportFields.map((f) => [f, z.string().trim().max(200).optional()])) as Record<StoreImportField, z.ZodOptional<z.ZodString>>,
+);
 
 /** Checks the mapping against the file's headers: required fields mapped, every column named exists. */
-export const checkMapping = (headers: string[], input: unknown): ColumnMapping => checkColumns(storeColumnSpec, headers, input);
+export function checkMapping(headers: string[], input: unknown): ColumnMapping {
+  const raw = parse(mappingSchema, input);
+  const mapping: ColumnMapping = {};
+  const issues: Issue[] = [];
+  for (const field of storeImportFields) {
+    const header = raw[field];
+    if (!header) continue;
+    if (!headers.includes(header)) issues.push({ path: `mapping.${field}`, key: 'store_import.no_column', params: { column: header } });
+    else mapping[field] = header;
+  }
+  const missing = requiredImportFields.filter((f) => !mapping[f] && !issues.some((i) => i.path === `mapping.${f}`));
+  for (const f of missing) issues.push({ path: `mapping.${f}`, key: 'store_import.column_required' });
+  if (missing.length) throw new InvalidInputError('store_import.missing_columns', { count: missing.length }, issues);
+  if (issues.length) throw new InvalidInputError('store_import.bad_mapping', { count: issues.length }, issues);
+  return mapping;
+}
 
 // ---- one row ------------------------------------------------------------------------------------
 
@@ -659,7 +682,7 @@ export async function previewStoreImport(deps: Deps, actor: Actor, input: StoreI
 }
 
 const col = (name: string, type: Column['type']): Column => ({ name, type });
-const storeColumns = [
+const storeInsertColumns = [
   col('code', 'text'), col('name', 'text'), col('nameKey', 'text'), col('phone', 'text'), col('phoneKey', 'text'), col('address', 'text'),
   col('lng', 'real'), col('lat', 'real'), col('regionId', 'int'), col('status', 'text'), col('stage', 'text'), col('ownerId', 'int'),
   col('claimedAt', 'date'), col('protectedUntil', 'date'), col('source', 'text'),
@@ -681,7 +704,7 @@ export async function applyStoreImport(deps: Deps, actor: Actor, input: StoreImp
   requireImporter(actor);
   const file = dialectOf(deps.db) === 'sqlite' ? await sqliteFileOf(deps.db) : null;
   if (file === null) return applyInOneTransaction(deps, actor, input);
-  const worker = await SqliteWorker.open(file);
+  const worker = await SqliteWorker.open(file, { cacheKiB: NARROW_CACHE_KIB });
   try {
     for (let attempt = 1; ; attempt++) {
       const r = await applyStaged(deps, actor, input, worker, { ...o, attempt });
@@ -701,6 +724,11 @@ export interface ApplyOptions {
    * attempt — what other requests may do meanwhile.
    */
   beforeCommit?: (attempt: number) => Promise<void> | void;
+  /**
+   * Benchmarks, on a SQLite file: how long the commit kept this process's other transactions waiting
+   * (the worker's write transaction and its checkpoint), and how many attempts it took.
+   */
+  committed?: (facts: { holdMs: number; attempts: number }) => void;
 }
 
 /** Refuses the file unless every row is fine and at least one store is to be created. */
@@ -715,6 +743,10 @@ function refuseUnlessClean(p: Plan): void {
 
 const CHANGED = Symbol('changed');
 const MAX_ATTEMPTS = 3;
+/** The worker's page cache (KiB), and for the commit of a big file (KiB, from how many rows). */
+const NARROW_CACHE_KIB = 16_384;
+const WIDE_CACHE_KIB = 65_536;
+const WIDE_CACHE_FROM = 20_000;
 /** Rows per message to the worker, and messages on their way at most (memory holds a few chunks, not the file). */
 const STAGE_CHUNK = 1_000;
 const STAGE_IN_FLIGHT = 4;
@@ -725,8 +757,7 @@ const q = (names: readonly string[]) => names.map((c) => `"${c}"`).join(', ');
 const STAGE_TABLE = `DROP TABLE IF EXISTS temp."import_rows";
   CREATE TEMP TABLE "import_rows" ("n" INTEGER PRIMARY KEY, "line" INTEGER NOT NULL, "name" TEXT NOT NULL, "nameKey" TEXT NOT NULL,
     "phone" TEXT, "phoneKey" TEXT, "address" TEXT, "lng" REAL NOT NULL, "lat" REAL NOT NULL, "regionId" INTEGER NOT NULL,
-    "status" TEXT NOT NULL, "stage" TEXT NOT NULL, "ownerId" INTEGER, "source" TEXT NOT NULL, "contactName" TEXT, "contactPhone" TEXT,
-    "code" TEXT)`;
+    "status" TEXT NOT NULL, "stage" TEXT NOT NULL, "ownerId" INTEGER, "source" TEXT NOT NULL, "contactName" TEXT, "contactPhone" TEXT)`;
 const STAGE_INSERT = `INSERT INTO temp."import_rows" (${q(stageColumns)}) VALUES (${stageColumns.map(() => '?').join(', ')})`;
 
 /**
@@ -750,28 +781,31 @@ const OWNER_GONE = `WITH "o" AS (SELECT DISTINCT "ownerId" FROM temp."import_row
 /** Rows that a store created since the checks now duplicates: skipped, as duplicates are. */
 const LATE_DUPLICATES = `DELETE FROM temp."import_rows" WHERE
   EXISTS (SELECT 1 FROM "Store" s WHERE s."nameKey" = "import_rows"."nameKey" AND s."status" <> 'deleted')
-  OR ("phoneKey" IS NOT NULL AND EXISTS (SELECT 1 FROM "Store" s WHERE s."phoneKey" = "import_rows"."phoneKey" AND s."status" <> 'deleted'))`;
-const STAGED_COUNTS = `SELECT count(*) AS "created", count("ownerId") AS "owned", count("contactName") AS "contacts" FROM temp."import_rows"`;
+  OR ("phoneKey" IS NOT NULL AND EXISTS (SELECT 1 FROM "Store" s WHERE s."phoneKey" = "import_rows"."phoneKey" AND s."status" <> 'deleted'))
+  RETURNING "ownerId", "contactName"`;
+const STAGED_RANGE = `SELECT min("n") AS "first", max("n") AS "last" FROM temp."import_rows"`;
 /** An owner whose pool the file would now take past the cap (claims since the checks). */
 const OVER_CAP = `SELECT "o"."ownerId" FROM (SELECT "ownerId", count(*) AS "adding" FROM temp."import_rows" WHERE "ownerId" IS NOT NULL GROUP BY "ownerId") "o"
   WHERE "o"."adding" + (SELECT count(*) FROM "Store" s WHERE s."ownerId" = "o"."ownerId" AND s."isCustomer" = 0) > @cap
   LIMIT 1`;
-/** As reserveStoreCodes: the day's counter jumps by the count, atomically. */
+/**
+ * As reserveStoreCodes: the day's counter jumps by the number of staged rows, atomically; the row
+ * staged n-th gets the n-th code (a row dropped as a late duplicate leaves its number unused).
+ */
 const RESERVE_CODES = `INSERT INTO "StoreCodeSeq" ("day", "last") VALUES (@day, @count)
   ON CONFLICT ("day") DO UPDATE SET "last" = "last" + excluded."last" RETURNING "last"`;
-/** The codes, in file order: CRM + day + the counter padded to 4 digits (as `code(i)`). */
-const NUMBER_ROWS = `UPDATE temp."import_rows" AS g SET "code" = @prefix || printf('%04d', @first + r."k")
-  FROM (SELECT "n", row_number() OVER (ORDER BY "n") - 1 AS "k" FROM temp."import_rows") AS r WHERE r."n" = g."n"`;
-const INSERT_STORES = `INSERT INTO "Store" (${q([...storeColumns.map((c) => c.name), 'createdById', 'createdAt', 'updatedAt'])})
-  SELECT "code", "name", "nameKey", "phone", "phoneKey", "address", "lng", "lat", "regionId", "status", "stage", "ownerId",
+/** CRM + day + the counter padded to 4 digits (as `code(i)`), of the row staged n-th. */
+const codeOf = (n: string) => `@prefix || printf('%04d', @first + ${n})`;
+const INSERT_STORES = `INSERT INTO "Store" (${q([...storeInsertColumns.map((c) => c.name), 'createdById', 'createdAt', 'updatedAt'])})
+  SELECT ${codeOf('"n"')}, "name", "nameKey", "phone", "phoneKey", "address", "lng", "lat", "regionId", "status", "stage", "ownerId",
     CASE WHEN "ownerId" IS NULL THEN NULL ELSE @at END, CASE WHEN "ownerId" IS NULL THEN NULL ELSE @until END, "source", @actor, @at, @at
   FROM temp."import_rows" ORDER BY "n"`;
 const INSERT_CONTACTS = `INSERT INTO "Contact" ("storeId", "name", "phone", "isPrimary", "createdAt", "updatedAt")
-  SELECT s."id", g."contactName", g."contactPhone", 1, @at, @at FROM temp."import_rows" g JOIN "Store" s ON s."code" = g."code"
+  SELECT s."id", g."contactName", g."contactPhone", 1, @at, @at FROM temp."import_rows" g JOIN "Store" s ON s."code" = ${codeOf('g."n"')}
   WHERE g."contactName" IS NOT NULL ORDER BY g."n"`;
 // Every change of owner is a claim-history row (PRODUCT.md): an imported owner is an assignment.
 const INSERT_HISTORY = `INSERT INTO "ClaimHistory" ("storeId", "action", "toOwnerId", "actorId", "reason", "protectedUntil", "at")
-  SELECT s."id", 'assign', g."ownerId", @actor, 'import', @until, @at FROM temp."import_rows" g JOIN "Store" s ON s."code" = g."code"
+  SELECT s."id", 'assign', g."ownerId", @actor, 'import', @until, @at FROM temp."import_rows" g JOIN "Store" s ON s."code" = ${codeOf('g."n"')}
   WHERE g."ownerId" IS NOT NULL ORDER BY g."n"`;
 const INSERT_AUDIT = `INSERT INTO "AuditLog" ("actorId", "action", "entity", "entityId", "before", "after", "at") VALUES (?, 'store.import', 'store', 'import', NULL, ?, ?)`;
 
@@ -789,6 +823,8 @@ async function applyStaged(deps: Deps, actor: Actor, input: StoreImportInput, wo
 
   let rows: unknown[][] = [];
   let staged = 0;
+  let stagedOwned = 0;
+  let stagedContacts = 0;
   const inFlight: Promise<void>[] = [];
   const send = async (all = false) => {
     if (rows.length) {
@@ -804,6 +840,8 @@ async function applyStaged(deps: Deps, actor: Actor, input: StoreImportInput, wo
     lookup: workerLookup(worker),
     onCreate: async (s) => {
       rows.push([staged++, s.line, s.name, s.nameKey, s.phone, s.phoneKey, s.address, s.lng, s.lat, s.regionId, s.status, s.stage, s.ownerId, s.source, s.contactName, s.contactPhone]);
+      if (s.ownerId !== null) stagedOwned++;
+      if (s.contactName) stagedContacts++;
       if (rows.length === STAGE_CHUNK) await send();
     },
   });
@@ -815,38 +853,59 @@ async function applyStaged(deps: Deps, actor: Actor, input: StoreImportInput, wo
   const day = dayKey(now, settings.timezone);
   const at = jsonCell('sqlite', now);
   const until = jsonCell('sqlite', addDaysUtc(now, settings.protectionDays));
-  return whileTransactionsWait(deps.db, async () => {
+  const prefix = `CRM${day}`;
+  let held = 0;
+  let holdMs = 0;
+  let checkpointed: Promise<unknown> = Promise.resolve();
+  const result = await whileTransactionsWait(deps.db, async () => {
+    held = performance.now();
+    // Inserting 100,000 stores touches most pages of Store's six indexes: with the page cache widened
+    // for the commit (and narrowed again after) the commit took half as long.
+    if (staged >= WIDE_CACHE_FROM) await worker.exec(`PRAGMA cache_size = -${WIDE_CACHE_KIB}`);
     await worker.exec('BEGIN IMMEDIATE');
     let committed = false;
     try {
       if (!sameFingerprint(before, await worker.get<Fingerprint>(FINGERPRINT))) return CHANGED;
       if (await worker.get(OWNER_GONE, { units: scope.all ? null : JSON.stringify(scope.memberUnitIds) })) return CHANGED;
-      const late = await worker.run(LATE_DUPLICATES);
-      const counts = (await worker.get<{ created: number; owned: number; contacts: number }>(STAGED_COUNTS))!;
-      if (counts.created === 0) return CHANGED;
+      const late = await worker.all<{ ownerId: number | null; contactName: string | null }>(LATE_DUPLICATES);
+      const created = staged - late.length;
+      if (created === 0) return CHANGED;
       if (await worker.get(OVER_CAP, { cap: settings.poolCap })) return CHANGED;
 
-      const { last } = (await worker.get<{ last: number }>(RESERVE_CODES, { day, count: counts.created }))!;
-      const first = last - counts.created + 1;
-      const code = (i: number) => `CRM${day}${String(first + i).padStart(4, '0')}`;
-      await worker.run(NUMBER_ROWS, { prefix: `CRM${day}`, first });
-      await worker.run(INSERT_STORES, { actor: actor.id, at, until });
-      await worker.run(INSERT_CONTACTS, { at });
-      await worker.run(INSERT_HISTORY, { actor: actor.id, at, until });
-      const result: StoreImportResult = { created: counts.created, owned: counts.owned, contacts: counts.contacts, skippedDuplicates: p.duplicates.count + late };
+      const { last } = (await worker.get<{ last: number }>(RESERVE_CODES, { day, count: staged }))!;
+      const first = last - staged + 1;
+      const code = (n: number) => `${prefix}${String(first + n).padStart(4, '0')}`;
+      await worker.run(INSERT_STORES, { prefix, first, actor: actor.id, at, until });
+      await worker.run(INSERT_CONTACTS, { prefix, first, at });
+      await worker.run(INSERT_HISTORY, { prefix, first, actor: actor.id, at, until });
+      const result: StoreImportResult = {
+        created,
+        owned: stagedOwned - late.filter((r) => r.ownerId !== null).length,
+        contacts: stagedContacts - late.filter((r) => r.contactName !== null).length,
+        skippedDuplicates: p.duplicates.count + late.length,
+      };
+      const range = (await worker.get<{ first: number; last: number }>(STAGED_RANGE))!;
       // One audit row for the whole file: 100,000 rows of audit would drown the log.
-      const after = { file: input.filename ?? null, encoding: p.encoding, rows: p.rows, ...result, firstCode: code(0), lastCode: code(result.created - 1) };
+      const after = { file: input.filename ?? null, encoding: p.encoding, rows: p.rows, ...result, firstCode: code(range.first), lastCode: code(range.last) };
       await worker.run(INSERT_AUDIT, [actor.id, JSON.stringify(after), at]);
       await worker.exec('COMMIT');
       committed = true;
-      // The log now holds the whole import: copied into the database file here, off the event loop,
-      // rather than by the next commit of the main thread.
-      await worker.checkpoint().catch(() => undefined);
+      if (staged >= WIDE_CACHE_FROM) await worker.exec(`PRAGMA cache_size = -${NARROW_CACHE_KIB}`);
+      // The log now holds the whole import. The worker copies it into the database file, off the event
+      // loop; once it has begun, the transactions of this thread may go on (the next commit's own
+      // checkpoint finds the worker at it and leaves it be, instead of copying it all on this thread).
+      const checkpoint = worker.checkpointInBackground();
+      checkpointed = checkpoint.done.catch(() => undefined);
+      await checkpoint.started;
       return result;
     } finally {
       if (!committed) await worker.exec('ROLLBACK').catch(() => undefined);
+      holdMs = performance.now() - held;
     }
   });
+  await checkpointed;
+  if (result !== CHANGED) o.committed?.({ holdMs, attempts: o.attempt ?? 1 });
+  return result;
 }
 
 /**
@@ -882,7 +941,7 @@ async function applyInOneTransaction(deps: Deps, actor: Actor, input: StoreImpor
         [stores, contacts, owners] = [[], [], []];
         await insertJsonRows(tx, dialect, {
           table: 'Store',
-          columns: storeColumns,
+          columns: storeInsertColumns,
           json: chunk.stores,
           same: [
             { column: col('createdById', 'int'), value: actor.id },

@@ -10,7 +10,6 @@ import { auditText } from './audit.ts';
 import { storesText } from './stores.ts';
 import { accessText } from './access.ts';
 import { queueText } from './queue.ts';
-import { wizardText } from './wizard.ts';
 
 export type { Locale, Reader };
 
@@ -30,7 +29,6 @@ export const bundles: Record<string, Bundle> = {
   stores: storesText,
   access: accessText,
   queue: queueText,
-  wizard: wizardText,
 };
 
 let merged: Record<Locale, Record<string, string>> | null = null;
