@@ -30,7 +30,7 @@ const quiet = { warn: () => undefined, error: () => undefined };
  * payload. Its read is raw, as on the app's hot paths: a Prisma model query costs about three times as
  * much CPU (~1.2 ms against ~0.4 ms here), which would be the renderer's figure, not the dispatcher's.
  */
-const benchNotice: Renderer = async (db, row) => {
+const benchNotice: Renderer = async ({ db }, row) => {
   const [p] = await db.$queryRaw<{ name: string; locale: string | null }[]>`SELECT "name", "locale" FROM "Person" WHERE "id" = ${row.recipientId}`;
   if (!p) return { method: 'skip', reason: 'recipient gone' };
   const n = Number(row.payload.n);

@@ -110,7 +110,7 @@ function outboxDispatcher(config: Config, deps: BotDeps): Dispatcher {
     timeout: 10_000,
     logLevel: webApi.LogLevel.ERROR,
   });
-  return createDispatcher({ db: deps.db, client, renderers, paceMs: config.OUTBOX_PACE_MS, domainNow: () => deps.clock.now() });
+  return createDispatcher({ db: deps.db, clock: deps.clock, client, renderers, paceMs: config.OUTBOX_PACE_MS });
 }
 
 /** After a listener's change, whatever notices it wrote go out at once instead of at the next poll. */

@@ -91,7 +91,8 @@ describe('a leaver’s handover', () => {
     const s = await w.store('Sunny Cafe');
     await w.db.followUp.create({ data: { storeId: s.id, personId: w.people.rep1.id, dueAt: at('2026-11-30T00:00:00Z') } });
     expect((await rejection(deactivateWithHandover(w.deps, w.people.sup1, { personId: w.people.rep1.id, toPersonId: w.people.rep2.id }))).code).toBe('forbidden');
-    expect((await rejection(deactivateWithHandover(w.deps, w.people.mgrEast, { personId: w.people.rep1.id, toPersonId: null }))).code).toBe('forbidden');
+    // Outside a manager's subtree a person is not found, so that ids cannot be probed for names.
+    expect((await rejection(deactivateWithHandover(w.deps, w.people.mgrEast, { personId: w.people.rep1.id, toPersonId: null }))).code).toBe('not_found');
     w.clock.advance(DAY_MS);
     const r = await deactivateWithHandover(w.deps, w.people.mgrWest, { personId: w.people.rep1.id, toPersonId: w.people.rep2.id });
     expect(r.stores).toBe(1);

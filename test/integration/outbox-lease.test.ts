@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/client.ts';
 import { createDispatcher, DEFAULT_LEASE_MS, type Dispatcher, type DispatcherOptions } from '../../src/bot/outbox/dispatcher.ts';
 import type { Renderer } from '../../src/bot/outbox/delivery.ts';
-import { enqueue } from '../../src/domain/outbox/outbox.ts';
+import { enqueue, type NoticeKind } from '../../src/domain/outbox/outbox.ts';
 import { outboxKeyOf, SlackStandin } from '../../src/slack-standin/standin.ts';
 import { worldPerTest, type World } from '../support/world.ts';
 
@@ -14,7 +14,7 @@ import { worldPerTest, type World } from '../support/world.ts';
 
 const REP2 = 'U0REP2';
 const quiet = { warn: () => undefined, error: () => undefined };
-const note: Renderer = async (_db, row) => ({ method: 'post', text: String(row.payload.text) });
+const note: Renderer = async (_deps, row) => ({ method: 'post', text: String(row.payload.text) });
 
 let w: World;
 worldPerTest((x) => (w = x));
@@ -50,7 +50,7 @@ function heldClient(hold: (post: () => Promise<unknown>) => Promise<unknown>): W
 
 async function notice(key: string, text: string): Promise<void> {
   const recipientId = (await w.db.person.findUniqueOrThrow({ where: { slackId: REP2 } })).id;
-  await inTransaction(w.db, (tx) => enqueue(tx, { dedupeKey: key, kind: 'test.note', recipientId, payload: { text } }, w.clock.now()));
+  await inTransaction(w.db, (tx) => enqueue(tx, { dedupeKey: key, kind: 'test.note' as NoticeKind, recipientId, payload: { text } }, w.clock.now()));
 }
 const row = (key: string) => w.db.outbox.findUniqueOrThrow({ where: { dedupeKey: key } });
 const postedAs = (key: string) => standin.messages.filter((m) => outboxKeyOf(m) === key);

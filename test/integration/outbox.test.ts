@@ -5,7 +5,7 @@ import { inTransaction } from '../../src/db/client.ts';
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from '../../src/bot/outbox/dispatcher.ts';
 import type { Renderer } from '../../src/bot/outbox/delivery.ts';
 import { renderers } from '../../src/bot/outbox/renderers.ts';
-import { enqueue } from '../../src/domain/outbox/outbox.ts';
+import { enqueue, type NoticeKind } from '../../src/domain/outbox/outbox.ts';
 import { assignStore, extendProtection, transferStores } from '../../src/domain/pools/pools.ts';
 import { sweepAutoReturn } from '../../src/domain/pools/sweep.ts';
 import { outboxKeyOf, SlackStandin, type RecordedCall } from '../../src/slack-standin/standin.ts';
@@ -22,8 +22,8 @@ const quiet = { warn: () => undefined, error: () => undefined };
 // Kinds of this test only, drawn by small real renderers: a note, an edit of an earlier note, and
 // three that cannot be sent.
 const testRenderers: Record<string, Renderer> = {
-  'test.note': async (_db, row) => ({ method: 'post', text: String(row.payload.text) }),
-  'test.edit': async (_db, row) => ({ method: 'update', cardKey: String(row.payload.cardKey), text: String(row.payload.text) }),
+  'test.note': async (_deps, row) => ({ method: 'post', text: String(row.payload.text) }),
+  'test.edit': async (_deps, row) => ({ method: 'update', cardKey: String(row.payload.cardKey), text: String(row.payload.text) }),
   'test.broken': async () => {
     throw new Error('cannot draw this');
   },
@@ -61,10 +61,10 @@ function dispatcher(o: Partial<DispatcherOptions> = {}): Dispatcher {
 
 const personId = async (slackId: string) => (await w.db.person.findUniqueOrThrow({ where: { slackId } })).id;
 
-/** A notice as the domain writes it, in its own transaction. */
+/** A notice as the domain writes it, in its own transaction (of a kind the domain has, or of this test's). */
 async function notice(key: string, to: string, kind: string, payload: Record<string, unknown>): Promise<void> {
   const recipientId = await personId(to);
-  await inTransaction(w.db, (tx) => enqueue(tx, { dedupeKey: key, kind, recipientId, payload }, w.clock.now()));
+  await inTransaction(w.db, (tx) => enqueue(tx, { dedupeKey: key, kind: kind as NoticeKind, recipientId, payload }, w.clock.now()));
 }
 const note = (key: string, to: string, text: string) => notice(key, to, 'test.note', { text });
 const edit = (key: string, to: string, cardKey: string, text: string) => notice(key, to, 'test.edit', { cardKey, text });
@@ -326,7 +326,7 @@ describe('housekeeping', () => {
       ],
     });
     await w.db.slackDelivery.createMany({ data: [{ key: 'old', createdAt: new Date(w.clock.now().getTime() - 2 * 86_400_000) }, { key: 'new', createdAt: w.clock.now() }] });
-    await dispatcher({ domainNow: () => w.clock.now() }).stop();
+    await dispatcher({ clock: w.clock }).stop();
     expect((await w.db.outbox.findMany({ orderBy: { id: 'asc' } })).map((r) => r.dedupeKey)).toEqual(['recent-sent', 'old-failed']);
     expect((await w.db.slackDelivery.findMany()).map((d) => d.key)).toEqual(['new']);
   });
@@ -340,7 +340,7 @@ describe('housekeeping', () => {
     const old = new Date(Date.now() - 30 * 86_400_000);
     await w.db.outbox.updateMany({ where: { kind: 'approval.card' }, data: { status: 'sent', sentAt: old, channel: 'D1', messageTs: '1.1' } });
     await w.db.outbox.deleteMany({ where: { kind: { not: 'approval.card' } } });
-    await dispatcher({ domainNow: () => w.clock.now() }).stop();
+    await dispatcher({ clock: w.clock }).stop();
     expect((await w.db.outbox.findMany()).map((r) => r.id)).toEqual([card.id]);
   });
 });

@@ -4,7 +4,7 @@ import { approvalRecord, type ApprovalRecord } from '../../domain/approvals/quer
 import { isDomainError } from '../../domain/errors.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { approvalCard, requesterNotice } from '../views/approval-card.ts';
-import type { Delivery, OutboxRow, Renderer } from './delivery.ts';
+import type { Delivery, OutboxRow, Renderer, Renderers } from './delivery.ts';
 import { recipientOf } from './recipient.ts';
 
 // Approval notices (src/domain/approvals/notices.ts) as Slack messages. Each is drawn from the
@@ -41,7 +41,7 @@ async function load(db: Db, row: OutboxRow): Promise<Loaded | null> {
 const gone: Delivery = { method: 'skip', reason: 'approval request not found' };
 
 /** A new card to an approver of a step. */
-const card: Renderer = async (db, row) => {
+const card: Renderer = async ({ db }, row) => {
   const x = await load(db, row);
   if (!x) return gone;
   const m = approvalCard(x.reader, x.record, x.stepId, x.viewerId);
@@ -49,7 +49,7 @@ const card: Renderer = async (db, row) => {
 };
 
 /** The same card redrawn in place, after the step was decided, withdrawn or moved. */
-const cardRefresh: Renderer = async (db, row) => {
+const cardRefresh: Renderer = async ({ db }, row) => {
   const cardKey = typeof row.payload.cardKey === 'string' ? row.payload.cardKey : null;
   const x = await load(db, row);
   if (!x || !cardKey) return gone;
@@ -58,7 +58,7 @@ const cardRefresh: Renderer = async (db, row) => {
 };
 
 /** The requester hears of a transition of its request. */
-const requesterUpdate: Renderer = async (db, row) => {
+const requesterUpdate: Renderer = async ({ db }, row) => {
   const event = events.find((e) => e === row.payload.event);
   const x = await load(db, row);
   if (!x || !event) return gone;
@@ -66,8 +66,8 @@ const requesterUpdate: Renderer = async (db, row) => {
   return { method: 'post', text: m.text, blocks: m.blocks };
 };
 
-export const approvalRenderers: Record<string, Renderer> = {
+export const approvalRenderers = {
   'approval.card': card,
   'approval.card.refresh': cardRefresh,
   'approval.update': requesterUpdate,
-};
+} satisfies Partial<Renderers>;

@@ -1,18 +1,17 @@
-import { systemClock } from '../../domain/clock.ts';
 import { getStore } from '../../domain/stores/stores.ts';
 import { visitConfirmation } from '../views/visit-confirmation.ts';
-import type { Renderer } from './delivery.ts';
+import type { Renderer, Renderers } from './delivery.ts';
 import { recipientOf } from './recipient.ts';
 
 // Confirmations of a person's own changes that come as a DM (the visit they logged), rendered when
 // sent from what was written, in the person's language.
 
-const visitLogged: Renderer = async (db, row) => {
+const visitLogged: Renderer = async (deps, row) => {
+  const { db } = deps;
   const visitId = Number(row.payload.visitId);
   const visit = await db.visit.findUnique({ where: { id: visitId }, include: { store: true } });
   if (!visit || row.recipientId === null) return { method: 'skip', reason: 'the visit is gone' };
   const { actor, reader } = await recipientOf(db, row.recipientId);
-  const deps = { db, clock: systemClock };
   // Claim only while the store is still public: it may have been claimed since the visit.
   const claimable = row.payload.claimable === true && visit.store.ownerId === null;
   const card = await getStore(deps, actor, visit.storeId).catch(() => null);
@@ -29,4 +28,4 @@ const visitLogged: Renderer = async (db, row) => {
   return { method: 'post', text: message.text, blocks: message.blocks };
 };
 
-export const confirmationRenderers: Record<string, Renderer> = { 'visit.logged': visitLogged };
+export const confirmationRenderers = { 'visit.logged': visitLogged } satisfies Partial<Renderers>;

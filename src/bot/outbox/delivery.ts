@@ -1,19 +1,17 @@
-import type { Db } from '../../db/client.ts';
+import type { Deps } from '../../domain/deps.ts';
+import type { NoticeKind } from '../../domain/outbox/outbox.ts';
+import type { OutboxRecord } from './outbox-sql.ts';
 
 // The contract between the outbox dispatcher and the code that turns a domain notice into Slack
 // messages. The domain writes what happened (kind + payload, ids only); a renderer reads the current
 // state and says what to send, in the recipient's language, at the moment it is sent.
 
-export interface OutboxRow {
-  id: number;
-  dedupeKey: string;
-  kind: string;
-  recipientId: number | null;
-  payload: Record<string, unknown>;
-  /** A channel the notice names itself (a team channel); else the recipient's DM. */
+/** A notice as a renderer sees it: its row, with the payload parsed. */
+export type OutboxRow = Pick<OutboxRecord, 'id' | 'dedupeKey' | 'kind' | 'recipientId' | 'channel' | 'attempts'> & {
+  /** A channel the notice names itself (a team channel); null: the recipient's DM. */
   channel: string | null;
-  attempts: number;
-}
+  payload: Record<string, unknown>;
+};
 
 export type Delivery =
   /** A new message in the recipient's DM (or the row's channel); its channel and ts are remembered. */
@@ -23,4 +21,8 @@ export type Delivery =
   /** Nothing to send any more (the thing it was about is gone); the row is settled. */
   | { method: 'skip'; reason: string };
 
-export type Renderer = (db: Db, row: OutboxRow) => Promise<Delivery>;
+/** Draws a notice with the app's dependencies: its database, and its clock for "now". */
+export type Renderer = (deps: Deps, row: OutboxRow) => Promise<Delivery>;
+
+/** A renderer for every kind of notice the domain writes. */
+export type Renderers = Record<NoticeKind, Renderer>;

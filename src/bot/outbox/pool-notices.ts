@@ -5,7 +5,7 @@ import type { Reader } from '../../i18n/index.ts';
 import { actions, button, context, cut, esc, section, type Block } from '../blocks/kit.ts';
 import { t } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
-import type { Delivery, OutboxRow, Renderer } from './delivery.ts';
+import type { Delivery, OutboxRow, Renderer, Renderers } from './delivery.ts';
 import { recipientOf } from './recipient.ts';
 
 // Notices of the store pools (src/domain/pools/pools.ts and sweep.ts) as DMs to the person concerned,
@@ -84,7 +84,7 @@ function message(headline: string, notes: string[], extra: Block[] = []): Delive
 
 /** A notice about one store: loads it, then draws it (or says why not). */
 function storeNotice(draw: (x: Loaded, row: OutboxRow) => Delivery, people: (p: OutboxRow['payload']) => unknown[] = () => []): Renderer {
-  return async (db, row) => {
+  return async ({ db }, row) => {
     const x = await load(db, row, people(row.payload));
     return isLoaded(x) ? draw(x, row) : x;
   };
@@ -138,10 +138,10 @@ const returnWarning = storeNotice((x, row) => {
   return message(t(x.reader, 'notice.return_warning', { ...storeParams(x), until, days: typeof row.payload.days === 'number' ? row.payload.days : null }), notes, visitButton(x));
 });
 
-export const poolNoticeRenderers: Record<string, Renderer> = {
+export const poolNoticeRenderers = {
   'store.assigned': assigned,
   'store.transferred': transferred,
   'store.extended': extended,
   'store.auto_returned': autoReturned,
   'store.return_warning': returnWarning,
-};
+} satisfies Partial<Renderers>;

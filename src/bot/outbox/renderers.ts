@@ -1,7 +1,7 @@
-import type { Renderer } from './delivery.ts';
+import type { Renderers } from './delivery.ts';
 import { approvalRenderers } from './approval-notices.ts';
 import { confirmationRenderers } from './confirmations.ts';
 import { poolNoticeRenderers } from './pool-notices.ts';
 
-/** Every kind of outbox notice the Slack adapter knows how to deliver. */
-export const renderers: Record<string, Renderer> = { ...poolNoticeRenderers, ...confirmationRenderers, ...approvalRenderers };
+/** Every kind of outbox notice (`NoticeKind`), as the Slack adapter delivers it: a kind without one does not compile. */
+export const renderers: Renderers = { ...poolNoticeRenderers, ...confirmationRenderers, ...approvalRenderers };

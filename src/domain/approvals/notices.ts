@@ -1,19 +1,29 @@
-import type { Tx } from '../../db/client.ts';
+import { Prisma, type Tx } from '../../db/client.ts';
 import { enqueue } from '../outbox/outbox.ts';
 
 // What people are told as a request moves, written in the transaction of the move. Payloads hold ids
 // only: the Slack adapter renders the current state when it sends, so a card posted late already
 // shows the outcome, and an update always shows the latest.
 
+const CARD = 'approval.card';
+
 /** The key of an approver's card for a step; later updates of that card name it. */
-export const cardKey = (stepId: number, personId: number): string => `approval.card:${stepId}:${personId}`;
+export const cardKey = (stepId: number, personId: number): string => `${CARD}:${stepId}:${personId}`;
+
+/**
+ * `cardKey` in SQL, from a step id and a person id (columns or bound values): the outbox keeps a card's
+ * row while its request is open by it. The same on SQLite and PostgreSQL; the casts keep a bound
+ * number an integer (SQLite's driver binds it as a real, which would print as `1.0`).
+ */
+export const cardKeySql = (stepId: Prisma.Sql, personId: Prisma.Sql): Prisma.Sql =>
+  Prisma.sql`(${Prisma.raw(`'${CARD}:'`)} || CAST(${stepId} AS INTEGER) || ':' || CAST(${personId} AS INTEGER))`;
 
 export type RequestEvent = 'submitted' | 'resubmitted' | 'sent_up' | 'approved' | 'returned' | 'rejected' | 'withdrawn' | 'voided';
 
 /** A card with the request's facts and the decision buttons, to each approver of a new step. */
 export async function sendCards(tx: Tx, requestId: number, stepId: number, personIds: number[], now: Date): Promise<void> {
   for (const personId of personIds) {
-    await enqueue(tx, { dedupeKey: cardKey(stepId, personId), kind: 'approval.card', recipientId: personId, payload: { requestId, stepId } }, now);
+    await enqueue(tx, { dedupeKey: cardKey(stepId, personId), kind: CARD, recipientId: personId, payload: { requestId, stepId } }, now);
   }
 }
 

@@ -12,9 +12,10 @@ import { reserveStoreCodes } from '../stores/code.ts';
 import { addressSchema, latSchema, lngSchema, phoneSchema, storeNameSchema, storeStageSchema } from '../stores/fields.ts';
 import { nameKey, phoneKey } from '../stores/normalize.ts';
 import { dayKey } from '../time/zone.ts';
-import { issuesFromZod, parse } from '../validation.ts';
+import { issuesFromZod } from '../validation.ts';
 import { BULK_CHUNK, KEY_CHUNK, dialectOf, inJson, insertJsonRows, jsonCell, type Column } from './bulk-sql.ts';
 import { scanCsv, scanCsvAsync, type CsvEncoding, type CsvRow } from './csv.ts';
+import { checkColumns, guessColumns, type ColumnSpec } from './mapping.ts';
 import { noPace, pacer, type Pace } from './pace.ts';
 import { SqliteWorker, sqliteFileOf, whileTransactionsWait } from './sqlite-worker.ts';
 
@@ -44,7 +45,7 @@ import { SqliteWorker, sqliteFileOf, whileTransactionsWait } from './sqlite-work
 
 export const storeImportFields = ['name', 'phone', 'address', 'lng', 'lat', 'owner', 'status', 'stage', 'source', 'contactName', 'contactPhone'] as const;
 export type StoreImportField = (typeof storeImportFields)[number];
-export const requiredImportFields: readonly StoreImportField[] = ['name', 'lng', 'lat'];
+export const requiredImportFields = ['name', 'lng', 'lat'] as const satisfies readonly StoreImportField[];
 
 /** Which CSV column (by its header) holds each field; unmapped fields are absent. */
 export type ColumnMapping = Partial<Record<StoreImportField, string>>;
@@ -54,7 +55,7 @@ export const MAX_IMPORT_ROWS = 100_000;
 export const REPORT_LIMIT = 500;
 const SAMPLE_ROWS = 10;
 
-// Header names people use, normalised (lower case, no spaces or punctuation), in order of preference.
+// Header names people use, as `headerKey` writes them, in order of preference.
 const aliases: Record<StoreImportField, string[]> = {
   name: ['name', 'storename', 'store', 'shopname', 'shop', '门店名称', '门店名', '名称', '店名', '店铺名称', '客户名称', '商户名称', '门店', '客户'],
   phone: ['phone', 'tel', 'telephone', 'phonenumber', 'storephone', 'mobile', '电话', '门店电话', '联系电话', '电话号码', '手机', '手机号', '手机号码'],
@@ -69,49 +70,25 @@ const aliases: Record<StoreImportField, string[]> = {
   contactPhone: ['contactphone', 'contacttel', 'contactmobile', '联系人电话', '联系人手机', '联系人手机号'],
 };
 
-const headerKey = (h: string) => h.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
-// "经度(lng)", "电话（必填）": the words in brackets say the same again, or something else entirely.
-const withoutBrackets = (h: string) => headerKey(h.normalize('NFKC').replace(/\([^)]*\)|\[[^\]]*\]/g, ''));
+/** The store import's columns: a store's phone and its contact's may be one column. */
+export const storeColumnSpec: ColumnSpec<StoreImportField, (typeof requiredImportFields)[number]> = {
+  fields: storeImportFields,
+  required: requiredImportFields,
+  aliases,
+  pathPrefix: 'mapping.',
+  messages: {
+    missing: 'store_import.missing_columns',
+    invalid: 'store_import.bad_mapping',
+    required: 'store_import.column_required',
+    unknown: 'store_import.no_column',
+  },
+};
 
 /** The likely column of each field, from the headers' names in English or Chinese; each column used once. */
-export function guessMapping(headers: string[]): ColumnMapping {
-  const keys = headers.map((h) => [headerKey(h), withoutBrackets(h)] as const);
-  const used = new Set<number>();
-  const mapping: ColumnMapping = {};
-  for (const field of storeImportFields) {
-    for (const alias of aliases[field]) {
-      const i = keys.findIndex(([full, bare], idx) => !used.has(idx) && (full === alias || bare === alias));
-      if (i >= 0) {
-        mapping[field] = headers[i]!;
-        used.add(i);
-        break;
-      }
-    }
-  }
-  return mapping;
-}
-
-export const mappingSchema = z.object(
-  Object.fromEntries(storeImportFields.map((f) => [f, z.string().trim().max(200).optional()])) as Record<StoreImportField, z.ZodOptional<z.ZodString>>,
-);
+export const guessMapping = (headers: string[]): ColumnMapping => guessColumns(storeColumnSpec, headers);
 
 /** Checks the mapping against the file's headers: required fields mapped, every column named exists. */
-export function checkMapping(headers: string[], input: unknown): ColumnMapping {
-  const raw = parse(mappingSchema, input);
-  const mapping: ColumnMapping = {};
-  const issues: Issue[] = [];
-  for (const field of storeImportFields) {
-    const header = raw[field];
-    if (!header) continue;
-    if (!headers.includes(header)) issues.push({ path: `mapping.${field}`, key: 'store_import.no_column', params: { column: header } });
-    else mapping[field] = header;
-  }
-  const missing = requiredImportFields.filter((f) => !mapping[f] && !issues.some((i) => i.path === `mapping.${f}`));
-  for (const f of missing) issues.push({ path: `mapping.${f}`, key: 'store_import.column_required' });
-  if (missing.length) throw new InvalidInputError('store_import.missing_columns', { count: missing.length }, issues);
-  if (issues.length) throw new InvalidInputError('store_import.bad_mapping', { count: issues.length }, issues);
-  return mapping;
-}
+export const checkMapping = (headers: string[], input: unknown): ColumnMapping => checkColumns(storeColumnSpec, headers, input);
 
 // ---- one row ------------------------------------------------------------------------------------
 

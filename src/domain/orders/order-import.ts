@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import { inTransaction } from '../../db/client.ts';
 import { audit } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
-import { ForbiddenError, InvalidInputError, type Issue, type MessageParams } from '../errors.ts';
+import { ForbiddenError, InvalidInputError, type MessageParams } from '../errors.ts';
 import { readCsv, type CsvEncoding } from '../imports/csv.ts';
+import { checkColumns, guessColumns, type ColumnSpec } from '../imports/mapping.ts';
 import type { Actor } from '../org/roles.ts';
 import { assertActive } from '../org/scope.ts';
 import { loadSettings } from '../settings/settings.ts';
@@ -22,58 +22,34 @@ export const MAX_ORDER_ROWS = 100_000;
 /** Which column (by header name) holds each field. */
 export type OrderMapping = Record<OrderField, string>;
 
-// Header names seen in exports, normalised by `headerKey`.
-const synonyms: Record<OrderField, string[]> = {
+// Header names seen in exports, as `headerKey` writes them, in order of preference.
+const aliases: Record<OrderField, string[]> = {
   orderNo: ['orderno', 'ordernumber', 'orderid', 'order', 'no', 'number', '订单号', '订单编号', '单号', '订单'],
   storeCode: ['storecode', 'store', 'storeid', 'code', 'customercode', '门店编码', '门店编号', '门店代码', '门店', '客户编码', '客户编号'],
   amount: ['amount', 'amountyuan', 'total', 'totalamount', 'orderamount', 'sum', 'value', '金额', '订单金额', '实付金额', '总金额', '金额元'],
   orderedAt: ['orderedat', 'orderdate', 'ordertime', 'date', 'time', 'datetime', 'createdat', '下单时间', '下单日期', '订单时间', '订单日期', '日期', '时间'],
 };
 
-/** `Order No.`, `order_no`, `订单号（必填）` → `orderno`, `订单号`. */
-export function headerKey(h: string): string {
-  return h
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/\([^)]*\)|\[[^\]]*\]/g, '')
-    .replace(/[^\p{L}\p{N}]/gu, '');
-}
+/** The order import's columns: every field needs one, and a column holds one field. */
+export const orderColumnSpec: ColumnSpec<OrderField> = {
+  fields: orderFields,
+  required: orderFields,
+  aliases,
+  pathPrefix: '',
+  messages: {
+    missing: 'order.import_mapping',
+    invalid: 'order.import_mapping',
+    required: 'order.import_column_required',
+    unknown: 'order.import_column_unknown',
+    twice: 'order.import_column_twice',
+  },
+};
 
 /** The columns that look like each field, each column used once; fields without a match are left out. */
-export function guessMapping(headers: string[]): Partial<OrderMapping> {
-  const keys = headers.map(headerKey);
-  const used = new Set<number>();
-  const out: Partial<OrderMapping> = {};
-  for (const field of orderFields) {
-    for (const name of synonyms[field]) {
-      const i = keys.findIndex((k, j) => k === name && !used.has(j));
-      if (i >= 0) {
-        out[field] = headers[i]!;
-        used.add(i);
-        break;
-      }
-    }
-  }
-  return out;
-}
-
-const mappingSchema = z.object(Object.fromEntries(orderFields.map((f) => [f, z.string().trim().min(1)])) as Record<OrderField, z.ZodString>);
+export const guessMapping = (headers: string[]): Partial<OrderMapping> => guessColumns(orderColumnSpec, headers);
 
 /** The mapping as chosen, checked against the file's headers; issues by field name. */
-export function checkMapping(headers: string[], input: unknown): OrderMapping {
-  const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
-  const issues: Issue[] = [];
-  const seen = new Map<string, OrderField>();
-  for (const field of orderFields) {
-    const name = typeof raw[field] === 'string' ? (raw[field] as string).trim() : '';
-    if (!name) issues.push({ path: field, key: 'order.import_column_required' });
-    else if (!headers.includes(name)) issues.push({ path: field, key: 'order.import_column_unknown', params: { name } });
-    else if (seen.has(name)) issues.push({ path: field, key: 'order.import_column_twice', params: { name } });
-    else seen.set(name, field);
-  }
-  if (issues.length) throw new InvalidInputError('order.import_mapping', { count: issues.length }, issues);
-  return mappingSchema.parse(raw);
-}
+export const checkMapping = (headers: string[], input: unknown): OrderMapping => checkColumns(orderColumnSpec, headers, input);
 
 /** `128`, `128.5`, `1,280.50`, `¥128.50` yuan → fen; null when it is not such an amount. */
 export function parseYuan(s: string): number | null {

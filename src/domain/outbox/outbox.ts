@@ -1,25 +1,54 @@
 import type { Tx } from '../../db/client.ts';
 
-// Notices for people, written in the transaction of the change that causes them. The domain names
-// what happened (kind + payload); the Slack adapter decides how it looks and delivers it once.
-export interface Notice {
+// Notices, written in the transaction of the change that causes them. The domain names what happened
+// (kind + payload); the Slack adapter decides how it looks and delivers it once (src/bot/outbox).
+
+/** Every kind of notice the domain writes; the Slack adapter has a renderer for each (a test checks). */
+export const noticeKinds = [
+  // stores and pools (pools/pools.ts, pools/sweep.ts)
+  'store.assigned',
+  'store.transferred',
+  'store.extended',
+  'store.auto_returned',
+  'store.return_warning',
+  // visits (visits/visits.ts)
+  'visit.logged',
+  // approvals (approvals/notices.ts)
+  'approval.card',
+  'approval.card.refresh',
+  'approval.update',
+] as const;
+
+export type NoticeKind = (typeof noticeKinds)[number];
+
+export const isNoticeKind = (k: string): k is NoticeKind => (noticeKinds as readonly string[]).includes(k);
+
+interface NoticeBase {
   /** Unique per notice: a retried or repeated change never produces a second one. */
   dedupeKey: string;
-  kind: string;
-  recipientId: number;
+  kind: NoticeKind;
+  /** Ids and facts only (JSON): the adapter reads the current state when it sends. */
   payload: Record<string, unknown>;
 }
+
+/**
+ * For a person (their DM, in their language), for a channel (a team's: `channel` is a Slack channel
+ * id), or for a person but posted in a channel. Notices to one channel — or to one person's DM — go out
+ * one at a time in the order written.
+ */
+export type NoticeTarget = { recipientId: number; channel?: string | null } | { recipientId?: null; channel: string };
+
+export type Notice = NoticeBase & NoticeTarget;
 
 /**
  * Always inside the transaction of the change. A notice whose key is already there is left as it is.
  * Raw: it is on hot write paths (claim, visit), and ON CONFLICT is the same on SQLite and PostgreSQL.
  */
 export async function enqueue(tx: Tx, notice: Notice, now: Date): Promise<void> {
-  await tx.$executeRaw`INSERT INTO "Outbox" ("dedupeKey", "kind", "recipientId", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
-    VALUES (${notice.dedupeKey}, ${notice.kind}, ${notice.recipientId}, ${JSON.stringify(notice.payload)}, 'pending', 0, ${now}, ${now})
+  const recipientId = notice.recipientId ?? null;
+  const channel = notice.channel || null;
+  if (recipientId === null && channel === null) throw new Error(`outbox: notice ${notice.dedupeKey} has neither a recipient nor a channel`);
+  await tx.$executeRaw`INSERT INTO "Outbox" ("dedupeKey", "kind", "recipientId", "channel", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
+    VALUES (${notice.dedupeKey}, ${notice.kind}, ${recipientId}, ${channel}, ${JSON.stringify(notice.payload)}, 'pending', 0, ${now}, ${now})
     ON CONFLICT ("dedupeKey") DO NOTHING`;
-}
-
-export async function enqueueMany(tx: Tx, notices: Notice[], now: Date): Promise<void> {
-  for (const n of notices) await enqueue(tx, n, now);
 }

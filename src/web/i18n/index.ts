@@ -10,6 +10,7 @@ import { auditText } from './audit.ts';
 import { storesText } from './stores.ts';
 import { accessText } from './access.ts';
 import { queueText } from './queue.ts';
+import { wizardText } from './wizard.ts';
 
 export type { Locale, Reader };
 
@@ -29,6 +30,7 @@ export const bundles: Record<string, Bundle> = {
   stores: storesText,
   access: accessText,
   queue: queueText,
+  wizard: wizardText,
 };
 
 let merged: Record<Locale, Record<string, string>> | null = null;

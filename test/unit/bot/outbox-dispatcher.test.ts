@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import { backoffMs, classifySlackError } from '../../../src/bot/outbox/dispatcher.ts';
+import { backoffMs, classifySlackError } from '../../../src/bot/outbox/slack-errors.ts';
 
 // How the dispatcher reads Slack's failures, and how long it waits between tries.
 

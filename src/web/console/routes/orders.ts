@@ -1,19 +1,19 @@
 import type { Request, Response } from 'express';
 import { apiTokenScopes, createApiToken, listApiTokens, revokeApiToken } from '../../../domain/console/api-tokens.ts';
-import { InvalidInputError, isDomainError, type DomainError } from '../../../domain/errors.ts';
-import { applyOrderImport, inspectOrderFile, orderFields, previewOrderImport, type OrderImportReport, type OrderMapping } from '../../../domain/orders/order-import.ts';
+import { isDomainError, type DomainError } from '../../../domain/errors.ts';
+import { applyOrderImport, inspectOrderFile, orderColumnSpec, previewOrderImport, type OrderImportReport, type OrderMapping } from '../../../domain/orders/order-import.ts';
 import { listOrders } from '../../../domain/orders/order-list.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select, text } from '../forms.ts';
-import { csrfField, idParam, formErrors, handler, money, pager, pageParam, redirectWith, render, requireAdmin, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
-import { discardUpload, loadUpload, saveUpload } from '../uploads.ts';
+import { importWizard } from '../import-wizard.ts';
+import { csrfField, idParam, formErrors, handler, money, pager, pageParam, redirectWith, render, requireAdmin, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { discardUpload, type Upload } from '../uploads.ts';
 
 // Orders (admins): the recent orders, the CSV import (upload → columns → dry run → apply, the file
 // kept in the Upload table between the steps), and the API tokens of the order system.
 
 const noErrors = { summary: '', fields: {} as Record<string, string> };
-/** An import left half-way is forgotten after a day. */
 /** Rows of errors shown on the preview; the count says how many there are in all. */
 const ERRORS_SHOWN = 500;
 
@@ -55,54 +55,7 @@ async function listPage(req: Request, res: Response, cd: ConsoleDeps): Promise<v
 
 // ---- the import ----------------------------------------------------------------------------------
 
-
-
-function uploadPage(req: Request, res: Response, error: string | null = null): void {
-  render(req, res, {
-    title: tr(req, 'orders.import.title'),
-    status: error ? 422 : 200,
-    body: html`<h1>${tr(req, 'orders.import.title')}</h1>
-      <p>${tr(req, 'orders.import.intro')}</p>
-      <form method="post" action="/console/orders/import" enctype="multipart/form-data" class="card">
-        ${csrfField(req)}
-        ${errorSummary(error ?? undefined)}
-        <div class="field${error ? ' invalid' : ''}">
-          <label for="order-file">${tr(req, 'orders.import.file')}</label>
-          <input id="order-file" type="file" name="file" accept=".csv,text/csv" required>
-          <small class="muted">${tr(req, 'orders.import.file_hint')}</small>
-        </div>
-        <div class="actions"><button type="submit">${tr(req, 'orders.import.upload')}</button></div>
-      </form>`,
-  });
-}
-
 const fieldLabel = (req: Request, f: string) => tr(req, `orders.column.${f}`);
-
-function mappingForm(req: Request, upload: { id: string; filename: string }, headers: string[], rows: number, mapping: Partial<OrderMapping>, errors = noErrors): Html {
-  const options = [{ value: '', label: tr(req, 'orders.import.choose_column') }, ...headers.map((h) => ({ value: h, label: h }))];
-  return html`<form method="post" action="/console/orders/import/${upload.id}/preview" class="card" id="mapping">
-    <h2>${tr(req, 'orders.import.mapping')}</h2>
-    <p class="muted">${tr(req, 'orders.import.file_facts', { name: upload.filename, rows })}</p>
-    ${errorSummary(errors.summary)}
-    ${csrfField(req)}
-    ${orderFields.map((f) => select({ label: fieldLabel(req, f), name: f, options, value: mapping[f] ?? '', error: errors.fields[f], hint: tr(req, `orders.column.${f}_hint`) }))}
-    <div class="actions"><button type="submit">${tr(req, 'orders.import.preview')}</button></div>
-  </form>`;
-}
-
-async function mappingPage(req: Request, res: Response, cd: ConsoleDeps, chosen?: Partial<OrderMapping>, error?: DomainError): Promise<void> {
-  requireAdmin(req);
-  const upload = await loadUpload(cd, req, 'orders', 'orders.upload_not_found');
-  const file = inspectOrderFile(session(req).actor, upload.bytes);
-  render(req, res, {
-    title: tr(req, 'orders.import.title'),
-    status: error ? 422 : 200,
-    body: html`<h1>${tr(req, 'orders.import.title')}</h1>
-      ${mappingForm(req, upload, file.headers, file.rows, chosen ?? file.mapping, error ? formErrors(req, error) : noErrors)}`,
-  });
-}
-
-const mappingOf = (req: Request): Record<string, string> => Object.fromEntries(orderFields.map((f) => [f, text(req.body?.[f])]));
 
 function reportPage(req: Request, res: Response, upload: { id: string; filename: string }, r: OrderImportReport, status: number): void {
   const tz = session(req).reader.timezone;
@@ -125,7 +78,7 @@ function reportPage(req: Request, res: Response, upload: { id: string; filename:
             <a class="button secondary" href="/console/orders/import/${upload.id}">${tr(req, 'orders.import.change_mapping')}</a></div>`
         : html`<form method="post" action="/console/orders/import/${upload.id}/apply" class="card">
             ${csrfField(req)}
-            ${orderFields.map((f) => html`<input type="hidden" name="${f}" value="${r.mapping[f]}">`)}
+            ${orderImport.hiddenMapping(r.mapping)}
             <p>${tr(req, 'orders.import.ready', { created: r.created, unchanged: r.unchanged })}</p>
             <div class="actions"><button type="submit">${tr(req, 'orders.import.apply')}</button>
               <a class="button secondary" href="/console/orders/import/${upload.id}">${tr(req, 'orders.import.change_mapping')}</a></div>
@@ -144,15 +97,39 @@ function reportPage(req: Request, res: Response, upload: { id: string; filename:
   });
 }
 
-/** A mapping problem goes back to the mapping form; anything else is the error page. */
-async function orMappingPage(req: Request, res: Response, cd: ConsoleDeps, run: () => Promise<void>): Promise<void> {
+async function preview(req: Request, res: Response, cd: ConsoleDeps, upload: Upload, mapping: OrderMapping): Promise<void> {
+  const report = await previewOrderImport(cd.deps, session(req).actor, upload.bytes, mapping);
+  reportPage(req, res, upload, report, report.errors.length ? 422 : 200);
+}
+
+async function apply(req: Request, res: Response, cd: ConsoleDeps, upload: Upload, mapping: OrderMapping): Promise<void> {
+  const { actor } = session(req);
   try {
-    await run();
+    const r = await applyOrderImport(cd.deps, actor, upload.bytes, mapping, { filename: upload.filename });
+    await discardUpload(cd, upload.id);
+    redirectWith(res, '/console/orders', tr(req, 'orders.import.done', { created: r.created, unchanged: r.unchanged }));
   } catch (e) {
-    if (isDomainError(e) && e.key === 'order.import_mapping') return mappingPage(req, res, cd, mappingOf(req) as Partial<OrderMapping>, e);
-    throw e;
+    // Something changed since the preview (or the apply was posted without one): show why.
+    if (!(isDomainError(e) && e.key === 'order.import_invalid')) throw e;
+    reportPage(req, res, upload, await previewOrderImport(cd.deps, actor, upload.bytes, mapping), 422);
   }
 }
+
+const orderImport = importWizard({
+  kind: 'orders',
+  path: '/orders/import',
+  adminOnly: true,
+  columns: orderColumnSpec,
+  text: { title: 'orders.import.title', intro: 'orders.import.intro', fileHint: 'orders.import.file_hint', gone: 'orders.upload_not_found' },
+  label: fieldLabel,
+  hint: (req, f) => tr(req, `orders.column.${f}_hint`),
+  read: (req, bytes) => {
+    const file = inspectOrderFile(session(req).actor, bytes);
+    return { ...file, guess: file.mapping };
+  },
+  preview,
+  apply,
+});
 
 // ---- API tokens ----------------------------------------------------------------------------------
 
@@ -217,65 +194,7 @@ const tokenIdParam = (req: Request): number => idParam(req, 'api_token.not_found
 export const ordersRoutes: RouteModule = (router, cd) => {
   router.get('/orders', handler((req, res) => listPage(req, res, cd)));
 
-  router.get(
-    '/orders/import',
-    handler(async (req, res) => {
-      requireAdmin(req);
-      uploadPage(req, res);
-    }),
-  );
-
-  router.post(
-    '/orders/import',
-    handler(async (req, res) => {
-      requireAdmin(req);
-      const file = uploadedFile(req);
-      if (!file || file.buffer.length === 0) return uploadPage(req, res, tr(req, 'orders.import.no_file'));
-      try {
-        // Read now, so that a file that is not CSV is refused at once rather than at the next step.
-        inspectOrderFile(session(req).actor, file.buffer);
-      } catch (e) {
-        if (e instanceof InvalidInputError) return uploadPage(req, res, tr(req, e.key, e.params));
-        throw e;
-      }
-      const id = await saveUpload(cd, req, 'orders', file);
-      res.redirect(303, `/console/orders/import/${id}`);
-    }),
-  );
-
-  router.get('/orders/import/:id', handler((req, res) => mappingPage(req, res, cd)));
-
-  router.post(
-    '/orders/import/:id/preview',
-    handler(async (req, res) => {
-      requireAdmin(req);
-      const upload = await loadUpload(cd, req, 'orders', 'orders.upload_not_found');
-      await orMappingPage(req, res, cd, async () => {
-        const report = await previewOrderImport(cd.deps, session(req).actor, upload.bytes, mappingOf(req));
-        reportPage(req, res, upload, report, report.errors.length ? 422 : 200);
-      });
-    }),
-  );
-
-  router.post(
-    '/orders/import/:id/apply',
-    handler(async (req, res) => {
-      requireAdmin(req);
-      const upload = await loadUpload(cd, req, 'orders', 'orders.upload_not_found');
-      const { actor } = session(req);
-      await orMappingPage(req, res, cd, async () => {
-        try {
-          const r = await applyOrderImport(cd.deps, actor, upload.bytes, mappingOf(req), { filename: upload.filename });
-          await discardUpload(cd, upload.id);
-          redirectWith(res, '/console/orders', tr(req, 'orders.import.done', { created: r.created, unchanged: r.unchanged }));
-        } catch (e) {
-          // Something changed since the preview (or the apply was posted without one): show why.
-          if (!(isDomainError(e) && e.key === 'order.import_invalid')) throw e;
-          reportPage(req, res, upload, await previewOrderImport(cd.deps, actor, upload.bytes, mappingOf(req)), 422);
-        }
-      });
-    }),
-  );
+  orderImport.routes(router, cd);
 
   router.get('/api-tokens', handler((req, res) => tokensPage(req, res, cd)));
 

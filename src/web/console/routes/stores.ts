@@ -1,15 +1,6 @@
 import type { Request, Response } from 'express';
-import { DomainError, InvalidInputError, isDomainError } from '../../../domain/errors.ts';
-import {
-  applyStoreImport,
-  previewStoreImport,
-  readStoreFile,
-  REPORT_LIMIT,
-  requiredImportFields,
-  storeImportFields,
-  type ColumnMapping,
-  type StoreImportPreview,
-} from '../../../domain/imports/store-import.ts';
+import { InvalidInputError, isDomainError } from '../../../domain/errors.ts';
+import { applyStoreImport, previewStoreImport, readStoreFile, REPORT_LIMIT, storeColumnSpec, type StoreImportPreview } from '../../../domain/imports/store-import.ts';
 import { personName } from '../../../domain/people/people.ts';
 import { transferStores } from '../../../domain/pools/pools.ts';
 import { listConsoleStores, storeFilterOptions, storeFilterSchema, type StoreFilterOptions } from '../../../domain/stores/console-list.ts';
@@ -19,8 +10,9 @@ import { storePage } from '../../../domain/stores/store-page.ts';
 import { formatDate, formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, list, select, text } from '../forms.ts';
-import { csrfField, idParam, formErrors, handler, money, pager, pageParam, redirectWith, render, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
-import { discardUpload, loadUpload, saveUpload, type Upload } from '../uploads.ts';
+import { importWizard } from '../import-wizard.ts';
+import { csrfField, idParam, formErrors, handler, money, pager, pageParam, redirectWith, render, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { discardUpload, type Upload } from '../uploads.ts';
 
 // Stores: the scoped list with filters and batch transfer, a store's page, the CSV export with the
 // list's filters, and the CSV import: upload → columns → dry run → apply, the file kept in the Upload
@@ -261,63 +253,6 @@ async function exportCsv(req: Request, res: Response, cd: ConsoleDeps): Promise<
 
 // ---- import --------------------------------------------------------------------------------------
 
-
-
-
-function uploadPage(req: Request, res: Response, error: string | null = null): void {
-  render(req, res, {
-    title: tr(req, 'stores.import.title'),
-    status: error ? 422 : 200,
-    body: html`<h1>${tr(req, 'stores.import.title')}</h1>
-      <p>${tr(req, 'stores.import.intro')}</p>
-      <form method="post" action="/console/stores/import" enctype="multipart/form-data" class="card">
-        ${csrfField(req)}
-        ${errorSummary(error ?? undefined)}
-        <div class="field${error ? ' invalid' : ''}">
-          <label for="store-file">${tr(req, 'stores.import.file')}</label>
-          <input id="store-file" type="file" name="file" accept=".csv,text/csv" required>
-          <small class="muted">${tr(req, 'stores.import.file_hint')}</small>
-        </div>
-        <div class="actions"><button type="submit">${tr(req, 'stores.import.upload')}</button></div>
-      </form>`,
-  });
-}
-
-const fieldLabel = (req: Request, f: string) => tr(req, `stores.import.field.${f}`);
-/** The form's select of a field is named `mapping.<field>`, as the domain's issue paths are. */
-const mappingOf = (req: Request): Record<string, string> => Object.fromEntries(storeImportFields.map((f) => [f, text(req.body?.[`mapping.${f}`])]));
-const mappingFields = (mapping: ColumnMapping | Record<string, string>) =>
-  storeImportFields.map((f) => html`<input type="hidden" name="mapping.${f}" value="${(mapping as Record<string, string | undefined>)[f] ?? ''}">`);
-
-async function mappingPage(req: Request, res: Response, cd: ConsoleDeps, chosen?: Record<string, string>, error?: DomainError): Promise<void> {
-  const upload = await loadUpload(cd, req, 'stores', 'stores.import.upload_gone');
-  const file = readStoreFile(upload.bytes);
-  const mapping: Record<string, string | undefined> = chosen ?? file.guess;
-  const errors = error ? formErrors(req, error) : noErrors;
-  const options = [{ value: '', label: tr(req, 'stores.import.not_in_file') }, ...file.headers.map((h) => ({ value: h, label: h }))];
-  render(req, res, {
-    title: tr(req, 'stores.import.title'),
-    status: error ? 422 : 200,
-    body: html`<h1>${tr(req, 'stores.import.title')}</h1>
-      <form method="post" action="/console/stores/import/${upload.id}/preview" class="card" id="mapping">
-        <h2>${tr(req, 'stores.import.mapping')}</h2>
-        <p class="muted">${tr(req, 'stores.import.file_facts', { name: upload.filename, rows: file.rows, encoding: tr(req, `stores.import.encoding.${file.encoding}`) })}</p>
-        ${errorSummary(error ? tr(req, error.key, error.params) : undefined)}
-        ${csrfField(req)}
-        ${storeImportFields.map((f) =>
-          select({
-            label: `${fieldLabel(req, f)}${requiredImportFields.includes(f) ? ` (${tr(req, 'stores.import.required')})` : ''}`,
-            name: `mapping.${f}`,
-            options,
-            value: mapping[f] ?? '',
-            error: errors.fields[`mapping.${f}`],
-          }),
-        )}
-        <div class="actions"><button type="submit">${tr(req, 'stores.import.preview')}</button></div>
-      </form>`,
-  });
-}
-
 function previewPage(req: Request, res: Response, upload: Upload, mapping: Record<string, string>, p: StoreImportPreview, status = 200): void {
   const blocked = p.errors.count > 0;
   render(req, res, {
@@ -336,7 +271,7 @@ function previewPage(req: Request, res: Response, upload: Upload, mapping: Recor
         : ''}
       <form method="post" action="/console/stores/import/${upload.id}/apply" class="card" id="apply">
         ${csrfField(req)}
-        ${mappingFields(mapping)}
+        ${storeImport.hiddenMapping(mapping)}
         ${blocked ? html`<p class="error">${tr(req, 'stores.import.apply_blocked')}</p>` : p.toCreate === 0 ? html`<p class="muted">${tr(req, 'stores.import.nothing')}</p>` : ''}
         <div class="actions">
           <button type="submit"${p.canApply ? '' : html` disabled`}>${tr(req, 'stores.import.apply', { count: p.toCreate })}</button>
@@ -370,32 +305,19 @@ function previewPage(req: Request, res: Response, upload: Upload, mapping: Recor
   });
 }
 
-/** Problems with the mapping go back to the mapping form (422); anything else to the error page. */
-const isMappingError = (e: unknown): e is DomainError => isDomainError(e) && (e.key === 'store_import.missing_columns' || e.key === 'store_import.bad_mapping' || e.key === 'validation.failed');
-
-async function preview(req: Request, res: Response, cd: ConsoleDeps): Promise<void> {
-  const upload = await loadUpload(cd, req, 'stores', 'stores.import.upload_gone');
-  const mapping = mappingOf(req);
-  try {
-    const p = await previewStoreImport(cd.deps, session(req).actor, { bytes: upload.bytes, mapping, filename: upload.filename });
-    // A file with bad rows is bad input, shown with every problem.
-    previewPage(req, res, upload, mapping, p, p.errors.count ? 422 : 200);
-  } catch (e) {
-    if (isMappingError(e)) return mappingPage(req, res, cd, mapping, e);
-    throw e;
-  }
+async function preview(req: Request, res: Response, cd: ConsoleDeps, upload: Upload, mapping: Record<string, string>): Promise<void> {
+  const p = await previewStoreImport(cd.deps, session(req).actor, { bytes: upload.bytes, mapping, filename: upload.filename });
+  // A file with bad rows is bad input, shown with every problem.
+  previewPage(req, res, upload, mapping, p, p.errors.count ? 422 : 200);
 }
 
-async function apply(req: Request, res: Response, cd: ConsoleDeps): Promise<void> {
-  const upload = await loadUpload(cd, req, 'stores', 'stores.import.upload_gone');
-  const mapping = mappingOf(req);
+async function apply(req: Request, res: Response, cd: ConsoleDeps, upload: Upload, mapping: Record<string, string>): Promise<void> {
   const { actor } = session(req);
   try {
     const r = await applyStoreImport(cd.deps, actor, { bytes: upload.bytes, mapping, filename: upload.filename });
     await discardUpload(cd, upload.id);
     redirectWith(res, '/console/stores', tr(req, 'stores.import.done', { created: r.created, owned: r.owned, contacts: r.contacts, duplicates: r.skippedDuplicates }));
   } catch (e) {
-    if (isMappingError(e)) return mappingPage(req, res, cd, mapping, e);
     // Refused for its rows: the dry run again, which lists every one of them.
     if (isDomainError(e) && (e.key === 'store_import.has_errors' || e.key === 'store_import.nothing_to_create')) {
       const p = await previewStoreImport(cd.deps, actor, { bytes: upload.bytes, mapping, filename: upload.filename });
@@ -405,28 +327,22 @@ async function apply(req: Request, res: Response, cd: ConsoleDeps): Promise<void
   }
 }
 
-async function upload(req: Request, res: Response, cd: ConsoleDeps): Promise<void> {
-  const file = uploadedFile(req);
-  if (!file || file.buffer.length === 0) return uploadPage(req, res, tr(req, 'stores.import.no_file'));
-  try {
-    // Read now, so that a file that is not CSV is refused at once rather than at the next step.
-    readStoreFile(file.buffer);
-  } catch (e) {
-    if (e instanceof InvalidInputError) return uploadPage(req, res, tr(req, e.key, e.params));
-    throw e;
-  }
-  const id = await saveUpload(cd, req, 'stores', file);
-  res.redirect(303, `/console/stores/import/${id}`);
-}
+const storeImport = importWizard({
+  kind: 'stores',
+  path: '/stores/import',
+  adminOnly: false,
+  columns: storeColumnSpec,
+  text: { title: 'stores.import.title', intro: 'stores.import.intro', fileHint: 'stores.import.file_hint', gone: 'stores.import.upload_gone' },
+  label: (req, f) => tr(req, `stores.import.field.${f}`),
+  read: (_req, bytes) => readStoreFile(bytes),
+  preview,
+  apply,
+});
 
 export const storesRoutes: RouteModule = (router, cd) => {
   router.get('/stores', handler((req, res) => listPage(req, res, cd, filtersOf(req.query as Record<string, unknown>), pageParam(req))));
   router.post('/stores/transfer', handler((req, res) => transfer(req, res, cd)));
   router.get('/stores.csv', handler((req, res) => exportCsv(req, res, cd)));
-  router.get('/stores/import', handler(async (req, res) => uploadPage(req, res)));
-  router.post('/stores/import', handler((req, res) => upload(req, res, cd)));
-  router.get('/stores/import/:id', handler((req, res) => mappingPage(req, res, cd)));
-  router.post('/stores/import/:id/preview', handler((req, res) => preview(req, res, cd)));
-  router.post('/stores/import/:id/apply', handler((req, res) => apply(req, res, cd)));
+  storeImport.routes(router, cd);
   router.get('/stores/:id', handler((req, res) => storeView(req, res, cd)));
 };
