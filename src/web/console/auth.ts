@@ -7,7 +7,7 @@ import { loadSettings } from '../../domain/settings/settings.ts';
 import { toLocale } from '../../i18n/index.ts';
 import { html } from '../html.ts';
 import { errorSummary, input, text } from './forms.ts';
-import { cookieOf, csrfField, formErrors, handler, maybeSession, redirectWith, render, session, setSession, tr, type ConsoleDeps } from './kit.ts';
+import { cookieOf, csrfField, formErrors, handler, maybeSession, redirectWith, render, session, setSession, tr, trMessage, type ConsoleDeps } from './kit.ts';
 
 export const SESSION_COOKIE = 'sb_session';
 const LOGIN_CSRF_COOKIE = 'sb_login';
@@ -75,7 +75,7 @@ export function authRoutes(router: Router, cd: ConsoleDeps): void {
       // A lock (of the email or the address) says when to come back; it reads the same for every email.
       const until = e.params.until;
       if (status === 429 && until instanceof Date) res.set('Retry-After', String(Math.max(1, Math.ceil((until.getTime() - cd.deps.clock.now().getTime()) / 1000))));
-      signInPage(req, res, { email, error: tr(req, e.key, e.params), status, next: safeNext(body.next) });
+      signInPage(req, res, { email, error: trMessage(req, e), status, next: safeNext(body.next) });
     }
   });
 }

@@ -8,7 +8,8 @@ import type { CsvEncoding } from '../../domain/imports/csv.ts';
 import type { ColumnMapping, ColumnSpec } from '../../domain/imports/mapping.ts';
 import { html, type Html } from '../html.ts';
 import { errorSummary, select, text } from './forms.ts';
-import { csrfField, formErrors, handler, render, requireAdmin, tr, uploadedFile, type ConsoleDeps } from './kit.ts';
+import type { ConsoleKey } from '../i18n/index.ts';
+import { csrfField, formErrors, handler, render, requireAdmin, tr, trMessage, uploadedFile, type ConsoleDeps } from './kit.ts';
 import { loadUpload, saveUpload, type Upload, type UploadKind } from './uploads.ts';
 
 /** What the first read of a file tells: shown on the mapping step, with the guessed columns chosen. */
@@ -27,7 +28,7 @@ export interface ImportWizardSpec<F extends string> {
   adminOnly: boolean;
   columns: ColumnSpec<F, F>;
   /** The page's title, what to upload, the file field's hint, and "this upload is gone". */
-  text: { title: string; intro: string; fileHint: string; gone: string };
+  text: { title: ConsoleKey; intro: ConsoleKey; fileHint: ConsoleKey; gone: ConsoleKey };
   /** A field's label on the mapping form, and its hint (if any). */
   label: (req: Request, field: F) => string;
   hint?: (req: Request, field: F) => string;
@@ -88,7 +89,7 @@ export function importWizard<F extends string>(spec: ImportWizardSpec<F>): Impor
       // Read now, so that a file that is not CSV is refused at once rather than at the next step.
       spec.read(req, file.buffer);
     } catch (e) {
-      if (e instanceof InvalidInputError) return uploadPage(req, res, tr(req, e.key, e.params));
+      if (e instanceof InvalidInputError) return uploadPage(req, res, trMessage(req, e));
       throw e;
     }
     const id = await saveUpload(cd, req, spec.kind, file);
@@ -114,7 +115,7 @@ export function importWizard<F extends string>(spec: ImportWizardSpec<F>): Impor
         <form method="post" action="/console${spec.path}/${upload.id}/preview" class="card" id="mapping">
           <h2>${tr(req, 'wizard.mapping')}</h2>
           <p class="muted">${tr(req, 'wizard.file_facts', { name: upload.filename, rows: file.rows, encoding: tr(req, `wizard.encoding.${file.encoding}`) })}</p>
-          ${errorSummary(error ? tr(req, error.key, error.params) : undefined)}
+          ${errorSummary(error ? trMessage(req, error) : undefined)}
           ${csrfField(req)}
           ${columns.fields.map((f) => select({ label: label(f), name: nameOf(f), options: options(f), value: mapping[f] ?? '', error: errors.fields[nameOf(f)], hint: spec.hint?.(req, f) }))}
           <div class="actions"><button type="submit">${tr(req, 'wizard.preview')}</button></div>

@@ -8,7 +8,7 @@ import type { Actor } from '../../domain/org/roles.ts';
 import { describeIssue, type Reader } from '../../i18n/index.ts';
 import { formatMoney, type MoneyOptions } from '../../i18n/money.ts';
 import { html, type Html } from '../html.ts';
-import { t } from '../i18n/index.ts';
+import { t, tCode, tMessage, type ConsoleKey, type ConsoleKeyPrefix } from '../i18n/index.ts';
 import { layout, type Flash } from './layout.ts';
 
 export interface ConsoleDeps {
@@ -49,8 +49,19 @@ export const maybeSession = (req: Request): Session | null => (req as ConsoleReq
 const anonymous: Reader = { locale: 'en', timezone: 'UTC' };
 export const readerOf = (req: Request): Reader => maybeSession(req)?.reader ?? { ...anonymous, locale: /^zh/i.test(req.get('accept-language') ?? '') ? 'zh-CN' : 'en' };
 
-export function tr(req: Request, key: string, params: MessageParams = {}): string {
+/** The console's text in the reader's language; a key no catalog has does not compile. */
+export function tr(req: Request, key: ConsoleKey, params: MessageParams = {}): string {
   return t(readerOf(req), key, params);
+}
+
+/** The word for a code (`trCode(req, 'stores.status.', s.status)`): the prefix is checked, the code is not. */
+export function trCode(req: Request, prefix: ConsoleKeyPrefix, code: string, params: MessageParams = {}): string {
+  return tCode(readerOf(req), prefix, code, params);
+}
+
+/** A domain error's or issue's message (its key is known only at run time). */
+export function trMessage(req: Request, m: { key: string; params?: MessageParams }): string {
+  return tMessage(readerOf(req), m);
 }
 
 /** An amount in fen as the reader's locale writes it (`12,800.00`; see formatMoney). */
@@ -177,7 +188,7 @@ export function renderError(req: Request, res: Response, e: unknown): void {
       title: tr(req, 'console.error.title'),
       status: statusOf[e.code],
       body: html`<h1>${tr(req, 'console.error.title')}</h1>
-        <p class="error" role="alert">${tr(req, e.key, e.params)}</p>
+        <p class="error" role="alert">${trMessage(req, e)}</p>
         ${lines.length ? html`<ul class="error">${lines.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
         <p><a href="${backLink(req)}">${tr(req, 'console.error.back')}</a></p>`,
     });
@@ -202,8 +213,8 @@ export function handler(fn: (req: Request, res: Response) => Promise<void>): Req
 /** A domain error for a form: the sentence on top, and each issue's text by its field's name. */
 export function formErrors(req: Request, e: DomainError): { summary: string; fields: Record<string, string> } {
   const fields: Record<string, string> = {};
-  for (const i of e.issues) fields[i.path] ??= tr(req, i.key, i.params);
-  const summary = e.issues.length ? tr(req, 'console.form.fix') : tr(req, e.key, e.params);
+  for (const i of e.issues) fields[i.path] ??= trMessage(req, i);
+  const summary = e.issues.length ? tr(req, 'console.form.fix') : trMessage(req, e);
   return { summary, fields };
 }
 

@@ -1,6 +1,7 @@
+import type { Role } from '../../domain/org/roles.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { html, type Html } from '../html.ts';
-import { t } from '../i18n/index.ts';
+import { t, type ConsoleKey } from '../i18n/index.ts';
 
 export interface Flash {
   kind: 'ok' | 'error';
@@ -13,11 +14,11 @@ interface LayoutInput {
   body: Html;
   head?: Html;
   flash: Flash | null;
-  user: { name: string; role: string; csrfToken: string } | null;
+  user: { name: string; role: Role; csrfToken: string } | null;
   current: string;
 }
 
-const nav: { href: string; key: string; adminOnly?: boolean }[] = [
+const nav: { href: string; key: ConsoleKey; adminOnly?: boolean }[] = [
   { href: '/console', key: 'console.nav.overview' },
   { href: '/console/org', key: 'console.nav.org' },
   { href: '/console/people', key: 'console.nav.people' },
@@ -36,7 +37,7 @@ const isCurrent = (href: string, current: string): boolean => {
 };
 
 export function layout(p: LayoutInput): Html {
-  const tx = (key: string, params = {}) => t(p.reader, key, params);
+  const tx = (key: ConsoleKey, params = {}) => t(p.reader, key, params);
   return html`<!doctype html>
 <html lang="${p.reader.locale}">
 <head>

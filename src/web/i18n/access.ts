@@ -1,4 +1,6 @@
-export const accessText = {
+import { bundle } from '../../i18n/bundle.ts';
+
+export const accessText = bundle({
   en: {
     'access.title': 'Console access',
     'access.none': 'No console account yet. Give one: a one-time password is shown once; it must be changed at the first sign-in.',
@@ -29,4 +31,4 @@ export const accessText = {
     'access.unlocked': '已解除登录锁定。',
     'access.was_not_locked': '登录未被锁定。',
   },
-};
+});

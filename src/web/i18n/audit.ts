@@ -1,5 +1,7 @@
+import { bundle } from '../../i18n/bundle.ts';
+
 // The audit log page.
-export const auditText = {
+export const auditText = bundle({
   en: {
     'audit.title': 'Audit log',
     'audit.scope_note': 'You see the changes made by people of your units and the changes to your units, people, regions and stores.',
@@ -42,4 +44,4 @@ export const auditText = {
     'audit.clear': '清除筛选',
     'audit.none': '没有符合条件的记录。',
   },
-};
+});

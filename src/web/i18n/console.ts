@@ -1,5 +1,7 @@
+import { bundle } from '../../i18n/bundle.ts';
+
 // The console's frame: layout, sign-in, password, errors, overview.
-export const consoleText = {
+export const consoleText = bundle({
   en: {
     'console.title': 'Seaboard console',
     'console.nav.overview': 'Overview',
@@ -108,4 +110,4 @@ export const consoleText = {
     'console.pager.prev': '← 上一页',
     'console.pager.next': '下一页 →',
   },
-};
+});

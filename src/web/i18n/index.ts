@@ -1,25 +1,20 @@
-import type { DomainError, MessageParams } from '../../domain/errors.ts';
-import { describeIssue, fill, t as domainText, type Locale, type Reader } from '../../i18n/index.ts';
+import type { MessageParams } from '../../domain/errors.ts';
+import { translator, type Bundle, type KeyOf } from '../../i18n/bundle.ts';
+import type { MessageKey } from '../../i18n/en.ts';
+import type { Reader } from '../../i18n/index.ts';
+import { accessText } from './access.ts';
+import { auditText } from './audit.ts';
 import { consoleText } from './console.ts';
+import { ordersText } from './orders.ts';
 import { orgText } from './org.ts';
 import { peopleText } from './people.ts';
-import { regionsText } from './regions.ts';
-import { ordersText } from './orders.ts';
-import { settingsText } from './settings.ts';
-import { auditText } from './audit.ts';
-import { storesText } from './stores.ts';
-import { accessText } from './access.ts';
 import { queueText } from './queue.ts';
+import { regionsText } from './regions.ts';
+import { settingsText } from './settings.ts';
+import { storesText } from './stores.ts';
 import { wizardText } from './wizard.ts';
 
-export type { Locale, Reader };
-
-/** One bundle per console area, each complete in both languages (test/unit/web-i18n.test.ts checks). */
-export interface Bundle {
-  en: Record<string, string>;
-  'zh-CN': Record<string, string>;
-}
-export const bundles: Record<string, Bundle> = {
+const areas = {
   console: consoleText,
   org: orgText,
   people: peopleText,
@@ -33,24 +28,29 @@ export const bundles: Record<string, Bundle> = {
   wizard: wizardText,
 };
 
-let merged: Record<Locale, Record<string, string>> | null = null;
-function catalogs(): Record<Locale, Record<string, string>> {
-  if (merged) return merged;
-  merged = { en: {}, 'zh-CN': {} };
-  for (const b of Object.values(bundles)) {
-    Object.assign(merged.en, b.en);
-    Object.assign(merged['zh-CN'], b['zh-CN']);
-  }
-  return merged;
+/** One bundle per console area, each complete in both languages (test/unit/web-i18n.test.ts checks the placeholders). */
+export const bundles: Record<string, Bundle> = areas;
+
+/** A key of the console's text, or of a domain message. */
+export type ConsoleKey = KeyOf<typeof areas> | MessageKey;
+
+/** The console's text: its own catalogs first, then the domain's (error messages). A key no catalog has does not compile. */
+export const t = translator(areas);
+
+/** Every dotted start of a key: `stores.` and `stores.status.` for `stores.status.active`. */
+type Prefixes<K extends string, Head extends string = ''> = K extends `${infer First}.${infer Rest}` ? `${Head}${First}.` | Prefixes<Rest, `${Head}${First}.`> : never;
+export type ConsoleKeyPrefix = Prefixes<KeyOf<typeof areas>>;
+
+/**
+ * The word for a code read from the database or a request (a status, a role, an action): `prefix` is
+ * checked by the compiler, the code at run time; a code without a word shows as its key, as any
+ * missing text does. A code whose type lists its values is better given to `t` whole.
+ */
+export function tCode(reader: Reader, prefix: ConsoleKeyPrefix, code: string, params: MessageParams = {}): string {
+  return t(reader, `${prefix}${code}` as ConsoleKey, params);
 }
 
-/** The console's text: its own catalogs first, then the domain's (error messages). */
-export function t(reader: Reader, key: string, params: MessageParams = {}): string {
-  const c = catalogs();
-  const template = c[reader.locale][key] ?? c.en[key];
-  return template === undefined ? domainText(reader, key, params) : fill(reader, template, params);
-}
-
-export function errorLines(reader: Reader, e: DomainError): string[] {
-  return [domainText(reader, e.key, e.params), ...e.issues.map((i) => describeIssue(reader, i))];
+/** A domain message (an error or one of its issues), whose key is known only at run time. */
+export function tMessage(reader: Reader, m: { key: string; params?: MessageParams }): string {
+  return t(reader, m.key as MessageKey, m.params ?? {});
 }

@@ -1,5 +1,7 @@
+import { bundle } from '../../i18n/bundle.ts';
+
 // Orders: the list, the CSV import, and the API tokens of the order system.
-export const ordersText = {
+export const ordersText = bundle({
   en: {
     'orders.title': 'Orders',
     'orders.import.link': 'Import orders (CSV)',
@@ -140,4 +142,4 @@ export const ordersText = {
     'orders.tokens.scope.orders:read': '只读订单（orders:read）',
     'orders.tokens.scope_is': '权限：{scope}。',
   },
-};
+});

@@ -1,7 +1,7 @@
-import type { Bundle } from './index.ts';
+import { bundle } from '../../i18n/bundle.ts';
 
 // The org tree page.
-export const orgText: Bundle = {
+export const orgText = bundle({
   en: {
     'org.title': 'Org tree',
     'org.empty': 'There are no units yet.',
@@ -70,4 +70,4 @@ export const orgText: Bundle = {
     'org.lead_cleared': '“{name}”现在没有负责人。',
     'org.deleted': '组织已删除。',
   },
-};
+});

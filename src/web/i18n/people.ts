@@ -1,7 +1,7 @@
-import type { Bundle } from './index.ts';
+import { bundle } from '../../i18n/bundle.ts';
 
 // The people pages: list, add, a person's page with history and deactivation, the Slack import.
-export const peopleText: Bundle = {
+export const peopleText = bundle({
   en: {
     'people.title': 'People',
     'people.add': 'Add a person',
@@ -122,4 +122,4 @@ export const peopleText: Bundle = {
     'people.slack.failed': 'Slack 未返回用户列表（{error}），未做任何修改。',
     'people.slack.off': '未连接 Slack（没有 bot token）。',
   },
-};
+});

@@ -1,4 +1,6 @@
-export const queueText = {
+import { bundle } from '../../i18n/bundle.ts';
+
+export const queueText = bundle({
   en: {
     'queue.title': 'Pending approvals',
     'queue.intro': 'Every request waiting for a decision. Hand a step to someone else when its approver is away or the route is wrong: the old cards say where it went and the new approver gets a card in Slack.',
@@ -39,4 +41,4 @@ export const queueText = {
     'queue.flow.transfer': '门店转移',
     'queue.flow.extend': '延长保护期',
   },
-};
+});

@@ -1,7 +1,7 @@
-import type { Bundle } from './index.ts';
+import { bundle } from '../../i18n/bundle.ts';
 
 // The regions page: the map, drawing and editing an outline, the table, GeoJSON import and export.
-export const regionsText: Bundle = {
+export const regionsText = bundle({
   en: {
     'regions.title': 'Regions',
     'regions.intro': 'Each sales region is an outline on the map owned by a unit. Stores belong to the region their location lies in.',
@@ -98,4 +98,4 @@ export const regionsText: Bundle = {
     'regions.imported': '已导入区域：新建 {created} 个，更新 {updated} 个；{moved} 家门店变更区域。',
     'regions.export': '下载全部区域（GeoJSON）',
   },
-};
+});

@@ -1,5 +1,7 @@
+import { bundle } from '../../i18n/bundle.ts';
+
 // Settings: the form of every setting, with the value in effect.
-export const settingsText = {
+export const settingsText = bundle({
   en: {
     'settings.title': 'Settings',
     'settings.intro': 'The rules of the pools, grades and approvals, and when reminders go out. Each field says the value in use now and whether it is the default.',
@@ -132,4 +134,4 @@ export const settingsText = {
     'settings.weekday.6': '星期六',
     'settings.weekday.7': '星期日',
   },
-};
+});

@@ -1,5 +1,7 @@
+import { bundle } from '../../i18n/bundle.ts';
+
 // Console: stores (list, store page, batch transfer, CSV export and the CSV import wizard).
-export const storesText = {
+export const storesText = bundle({
   en: {
     'stores.title': 'Stores',
     'stores.filters': 'Filter',
@@ -326,4 +328,4 @@ export const storesText = {
     'stores.import.field.contactName': '联系人姓名',
     'stores.import.field.contactPhone': '联系人电话',
   },
-};
+});

@@ -1,5 +1,7 @@
+import { bundle } from '../../i18n/bundle.ts';
+
 // The CSV import wizard's own words (console/import-wizard.ts); each import brings its title, intro and fields.
-export const wizardText = {
+export const wizardText = bundle({
   en: {
     'wizard.file': 'CSV file',
     'wizard.upload': 'Upload and choose columns',
@@ -28,4 +30,4 @@ export const wizardText = {
     'wizard.encoding.utf-8-bom': 'UTF-8（带 BOM）',
     'wizard.encoding.gb18030': 'GBK / GB18030',
   },
-};
+});

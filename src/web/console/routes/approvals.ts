@@ -2,15 +2,16 @@
 // approver away or a wrong route). The decision itself stays in Slack, on the approver's card.
 import type { Request } from 'express';
 import { reassignStep } from '../../../domain/approvals/engine.ts';
+import type { Flow } from '../../../domain/approvals/flows.ts';
 import { reassignQueue } from '../../../domain/approvals/queries.ts';
 import { isDomainError } from '../../../domain/errors.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html } from '../../html.ts';
-import { csrfField, idParam, handler, pageParam, pager, redirectWith, render, requireAdmin, session, tr, type RouteModule } from '../kit.ts';
+import { csrfField, idParam, handler, pageParam, pager, redirectWith, render, requireAdmin, session, tr, trCode, trMessage, type RouteModule } from '../kit.ts';
 
 const PAGE = 50;
 
-const flowLabel = (req: Request, flow: string): string => tr(req, `queue.flow.${flow}`);
+const flowLabel = (req: Request, flow: Flow): string => tr(req, `queue.flow.${flow}`);
 
 export const approvalsRoutes: RouteModule = (router, cd) => {
   router.get(
@@ -35,7 +36,7 @@ export const approvalsRoutes: RouteModule = (router, cd) => {
               <form method="post" action="/console/approvals/steps/${step.id}/reassign" class="inline">
                 ${csrfField(req)}
                 <label class="muted" for="to-${step.id}">${tr(req, 'queue.to')}</label>
-                <select id="to-${step.id}" name="toPersonId">${options.map((c) => html`<option value="${c.id}">${c.name} (${tr(req, `console.role.${c.role}`)})</option>`)}</select>
+                <select id="to-${step.id}" name="toPersonId">${options.map((c) => html`<option value="${c.id}">${c.name} (${trCode(req, 'console.role.', c.role)})</option>`)}</select>
                 <button type="submit" class="secondary">${tr(req, 'queue.reassign')}</button>
               </form>
             </td>
@@ -69,7 +70,7 @@ export const approvalsRoutes: RouteModule = (router, cd) => {
       } catch (e) {
         // A late or refused reassignment is told on the list the admin came from.
         if (!isDomainError(e) || e.code === 'forbidden') throw e;
-        redirectWith(res, '/console/approvals', tr(req, e.key, e.params), 'error');
+        redirectWith(res, '/console/approvals', trMessage(req, e), 'error');
         return;
       }
       redirectWith(res, '/console/approvals', tr(req, 'queue.reassigned', { name: to.name }));

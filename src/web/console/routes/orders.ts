@@ -1,13 +1,14 @@
 import type { Request, Response } from 'express';
-import { apiTokenScopes, createApiToken, listApiTokens, revokeApiToken } from '../../../domain/console/api-tokens.ts';
+import { apiTokenScopes, createApiToken, listApiTokens, revokeApiToken, type ApiTokenScope } from '../../../domain/console/api-tokens.ts';
 import { isDomainError, type DomainError } from '../../../domain/errors.ts';
+import type { OrderField } from '../../../domain/orders/orders.ts';
 import { applyOrderImport, inspectOrderFile, orderColumnSpec, previewOrderImport, type OrderImportReport, type OrderMapping } from '../../../domain/orders/order-import.ts';
 import { listOrders } from '../../../domain/orders/order-list.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select, text } from '../forms.ts';
 import { importWizard } from '../import-wizard.ts';
-import { csrfField, idParam, formErrors, handler, money, pager, pageParam, redirectWith, render, requireAdmin, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { csrfField, idParam, formErrors, handler, money, pager, pageParam, redirectWith, render, requireAdmin, session, tr, trMessage, type ConsoleDeps, type RouteModule } from '../kit.ts';
 import { discardUpload, type Upload } from '../uploads.ts';
 
 // Orders (admins): the recent orders, the CSV import (upload → columns → dry run → apply, the file
@@ -55,7 +56,7 @@ async function listPage(req: Request, res: Response, cd: ConsoleDeps): Promise<v
 
 // ---- the import ----------------------------------------------------------------------------------
 
-const fieldLabel = (req: Request, f: string) => tr(req, `orders.column.${f}`);
+const fieldLabel = (req: Request, f: OrderField) => tr(req, `orders.column.${f}`);
 
 function reportPage(req: Request, res: Response, upload: { id: string; filename: string }, r: OrderImportReport, status: number): void {
   const tz = session(req).reader.timezone;
@@ -70,7 +71,7 @@ function reportPage(req: Request, res: Response, upload: { id: string; filename:
           <table class="row-errors">
             <thead><tr><th class="num">${tr(req, 'orders.import.line')}</th><th>${tr(req, 'orders.import.column')}</th><th>${tr(req, 'orders.import.problem')}</th></tr></thead>
             <tbody>${r.errors.slice(0, ERRORS_SHOWN).map(
-              (e) => html`<tr><td class="num">${e.line}</td><td>${e.column ?? ''}</td><td class="error">${tr(req, e.key, e.params)}</td></tr>`,
+              (e) => html`<tr><td class="num">${e.line}</td><td>${e.column ?? ''}</td><td class="error">${trMessage(req, e)}</td></tr>`,
             )}</tbody>
           </table>
           ${r.errors.length > ERRORS_SHOWN ? html`<p class="muted">${tr(req, 'orders.import.more_errors', { count: r.errors.length - ERRORS_SHOWN })}</p>` : ''}
@@ -133,7 +134,7 @@ const orderImport = importWizard({
 
 // ---- API tokens ----------------------------------------------------------------------------------
 
-async function tokensPage(req: Request, res: Response, cd: ConsoleDeps, o: { created?: { name: string; token: string; scope: string }; error?: DomainError; name?: string; scope?: string } = {}): Promise<void> {
+async function tokensPage(req: Request, res: Response, cd: ConsoleDeps, o: { created?: { name: string; token: string; scope: ApiTokenScope }; error?: DomainError; name?: string; scope?: string } = {}): Promise<void> {
   requireAdmin(req);
   const tokens = await listApiTokens(cd.deps, session(req).actor);
   const errors = o.error ? formErrors(req, o.error) : noErrors;

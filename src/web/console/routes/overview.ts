@@ -1,5 +1,6 @@
 import { scopeCounts } from '../../../domain/org/overview.ts';
 import { html } from '../../html.ts';
+import type { ConsoleKey } from '../../i18n/index.ts';
 import { handler, render, session, tr, type RouteModule } from '../kit.ts';
 
 /** The landing page: what the signed-in person is responsible for, in numbers. */
@@ -8,7 +9,7 @@ export const overviewRoutes: RouteModule = (router, cd) => {
     '/',
     handler(async (req, res) => {
       const c = await scopeCounts(cd.deps, session(req).actor);
-      const stat = (key: string, n: number, href: string) => html`<div><a href="${href}"><strong>${n}</strong></a>${tr(req, key)}</div>`;
+      const stat = (key: ConsoleKey, n: number, href: string) => html`<div><a href="${href}"><strong>${n}</strong></a>${tr(req, key)}</div>`;
       render(req, res, {
         title: tr(req, 'console.overview.title'),
         body: html`<h1>${tr(req, 'console.overview.title')}</h1>

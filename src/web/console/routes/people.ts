@@ -9,7 +9,7 @@ import { transferTargets } from '../../../domain/people/team.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, select, text } from '../forms.ts';
-import { csrfField, formErrors, handler, idParam, pager, pageParam, redirectWith, render, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { csrfField, formErrors, handler, idParam, pager, pageParam, redirectWith, render, session, tr, trCode, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 // People: the list with search and filters, adding, the person's page (edit, history, deactivate
 // with handover), and bringing the workspace's members in from Slack.
@@ -20,7 +20,7 @@ const emptyErrors = { summary: '', fields: {} as Record<string, string> };
 
 const personIdParam = (req: Request): number => idParam(req, 'person.not_found');
 
-const roleLabel = (req: Request, role: string) => tr(req, `console.role.${role}`);
+const roleLabel = (req: Request, role: string) => trCode(req, 'console.role.', role);
 /** The roles the actor may give: a manager never makes admins (the domain checks the rest). */
 const grantable = (req: Request): Role[] => (session(req).actor.role === 'admin' ? [...roles] : roles.filter((r) => r !== 'admin'));
 

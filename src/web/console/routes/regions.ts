@@ -15,7 +15,7 @@ import {
 import { fromRoot } from '../../../paths.ts';
 import { html, jsonForScript, type Html } from '../../html.ts';
 import { errorSummary, input, select, text } from '../forms.ts';
-import { contentSecurityPolicy, csrfField, idParam, tileSource, formErrors, handler, redirectWith, render, session, tr, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { contentSecurityPolicy, csrfField, idParam, tileSource, formErrors, handler, redirectWith, render, session, tr, trMessage, uploadedFile, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 // The regions page: a Leaflet map of every region and the stores in scope, where an outline is drawn
 // or edited by clicking (assets/regions-map.js), beside plain forms and a table that work without
@@ -114,7 +114,7 @@ function regionTable(req: Request, regions: RegionView[]): Html {
 }
 
 /** The error's sentence, then each problem with where it is (`features[2].geometry: …`). */
-const problemLines = (req: Request, e: DomainError): string[] => [tr(req, e.key, e.params), ...e.issues.map((i) => `${i.path}: ${tr(req, i.key, i.params)}`)];
+const problemLines = (req: Request, e: DomainError): string[] => [trMessage(req, e), ...e.issues.map((i) => `${i.path}: ${trMessage(req, i)}`)];
 
 function importForm(req: Request, failure: DomainError | null): Html {
   return html`<form method="post" action="/console/regions/import" enctype="multipart/form-data" class="card" id="region-import">

@@ -7,7 +7,7 @@ import { formatMoney } from '../../../i18n/money.ts';
 import type { Locale } from '../../../i18n/index.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, list, select, text } from '../forms.ts';
-import { csrfField, formErrors, handler, redirectWith, render, requireAdmin, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { csrfField, formErrors, handler, redirectWith, render, requireAdmin, session, tr, trCode, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 // Settings (admins): one form with every setting, each showing the value in effect and whether it
 // is the default. Amounts are entered in yuan and stored in fen.
@@ -86,15 +86,15 @@ async function page(req: Request, res: Response, cd: ConsoleDeps, failed?: { err
   const inUse = (key: keyof Settings, shownValue: string) =>
     tr(req, state[key].source === 'default' ? 'settings.in_use_default' : 'settings.in_use', { value: shownValue === '' ? tr(req, 'settings.empty') : shownValue });
   const hintFor = (key: keyof Settings, name: string, shownValue: string) => {
-    const help = tr(req, `settings.help.${name}`);
+    const help = trCode(req, 'settings.help.', name);
     return `${help} · ${inUse(key, shownValue)}`;
   };
   const numberField = (key: (typeof numberKeys)[number]) =>
     input({ label: tr(req, `settings.field.${key}`), name: key, type: 'number', value: one(values[key]), error: errorOf(errors.fields, key), hint: hintFor(key, key, one(shown[key])), attrs: html`step="1"` });
   const textField = (key: keyof Settings, name: string, type = 'text', attrs?: Html) =>
-    input({ label: tr(req, `settings.field.${name}`), name, type, value: one(values[name]), error: errorOf(errors.fields, name), hint: hintFor(key, name, one(shown[name])), attrs });
+    input({ label: trCode(req, 'settings.field.', name), name, type, value: one(values[name]), error: errorOf(errors.fields, name), hint: hintFor(key, name, one(shown[name])), attrs });
   const days = new Set(Array.isArray(values.workingDays) ? values.workingDays : [values.workingDays ?? '']);
-  const dayNames = effective.workingDays.map((d) => tr(req, `settings.weekday.${d}`)).join(', ');
+  const dayNames = effective.workingDays.map((d) => trCode(req, 'settings.weekday.', String(d))).join(', ');
   const workingDaysError = errorOf(errors.fields, 'workingDays');
 
   render(req, res, {
@@ -131,7 +131,7 @@ async function page(req: Request, res: Response, cd: ConsoleDeps, failed?: { err
             <legend>${tr(req, 'settings.field.workingDays')}</legend>
             <input type="hidden" name="workingDays_shown" value="1">
             ${[1, 2, 3, 4, 5, 6, 7].map(
-              (d) => html`<label class="day"><input type="checkbox" name="workingDays" value="${d}"${days.has(String(d)) ? html` checked` : ''}> ${tr(req, `settings.weekday.${d}`)}</label> `,
+              (d) => html`<label class="day"><input type="checkbox" name="workingDays" value="${d}"${days.has(String(d)) ? html` checked` : ''}> ${trCode(req, 'settings.weekday.', String(d))}</label> `,
             )}
             <small class="muted">${hintFor('workingDays', 'workingDays', dayNames)}</small>
             ${workingDaysError ? html`<span class="error">${workingDaysError}</span>` : ''}

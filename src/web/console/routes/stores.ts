@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { InvalidInputError, isDomainError } from '../../../domain/errors.ts';
-import { applyStoreImport, previewStoreImport, readStoreFile, REPORT_LIMIT, storeColumnSpec, type StoreImportPreview } from '../../../domain/imports/store-import.ts';
+import { applyStoreImport, previewStoreImport, readStoreFile, REPORT_LIMIT, storeColumnSpec, type StoreImportField, type StoreImportPreview } from '../../../domain/imports/store-import.ts';
 import { personName } from '../../../domain/people/people.ts';
 import { transferStores } from '../../../domain/pools/pools.ts';
 import { listConsoleStores, storeFilterOptions, storeFilterSchema, type StoreFilterOptions } from '../../../domain/stores/console-list.ts';
@@ -11,7 +11,7 @@ import { formatDate, formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { errorSummary, input, list, select, text } from '../forms.ts';
 import { importWizard } from '../import-wizard.ts';
-import { csrfField, idParam, formErrors, handler, money, pager, pageParam, redirectWith, render, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { csrfField, idParam, formErrors, handler, money, pager, pageParam, redirectWith, render, session, tr, trCode, trMessage, type ConsoleDeps, type RouteModule } from '../kit.ts';
 import { discardUpload, type Upload } from '../uploads.ts';
 
 // Stores: the scoped list with filters and batch transfer, a store's page, the CSV export with the
@@ -49,7 +49,7 @@ function filterForm(req: Request, f: Record<string, string>, o: StoreFilterOptio
       label: tr(req, 'stores.filter.status'),
       name: 'status',
       value: f.status,
-      options: [{ value: '', label: tr(req, 'stores.filter.status_any') }, ...storeStatuses.map((s) => ({ value: s, label: tr(req, `stores.status.${s}`) }))],
+      options: [{ value: '', label: tr(req, 'stores.filter.status_any') }, ...storeStatuses.map((s) => ({ value: s, label: trCode(req, 'stores.status.', s) }))],
     })}
     ${select({ label: tr(req, 'stores.filter.grade'), name: 'grade', value: f.grade, options: [any, ...grades.map((g) => ({ value: g, label: g }))] })}
     ${select({
@@ -110,7 +110,7 @@ async function listPage(req: Request, res: Response, cd: ConsoleDeps, filters: R
                   <td>${s.name}${s.phone ? html`<br><small class="muted">${s.phone}</small>` : ''}</td>
                   <td>${s.region ?? '—'}</td>
                   <td>${s.owner ?? html`<span class="muted">${tr(req, 'stores.public')}</span>`}</td>
-                  <td>${tr(req, `stores.status.${s.status}`)}</td>
+                  <td>${trCode(req, 'stores.status.', s.status)}</td>
                   <td>${s.grade}</td>
                   <td>${s.isCustomer ? tr(req, 'stores.customer') : when(req, s.protectedUntil)}</td>
                   <td>${when(req, s.lastVisitAt)}</td>
@@ -128,7 +128,7 @@ async function listPage(req: Request, res: Response, cd: ConsoleDeps, filters: R
             name: 'toPersonId',
             value: transfer?.toPersonId ?? '',
             error: errors.fields.toPersonId,
-            options: [{ value: '', label: tr(req, 'stores.transfer.choose') }, ...targets.map((p) => ({ value: String(p.id), label: `${p.name} (${tr(req, `console.role.${p.role}`)})` }))],
+            options: [{ value: '', label: tr(req, 'stores.transfer.choose') }, ...targets.map((p) => ({ value: String(p.id), label: `${p.name} (${trCode(req, 'console.role.', p.role)})` }))],
           })}
           ${input({ label: tr(req, 'stores.transfer.reason'), name: 'reason', value: transfer?.reason ?? '', error: errors.fields.reason })}
           <div class="actions"><button type="submit">${tr(req, 'stores.transfer.submit')}</button></div>
@@ -172,8 +172,8 @@ async function storeView(req: Request, res: Response, cd: ConsoleDeps): Promise<
           <dt>${tr(req, 'stores.col.address')}</dt><dd>${s.address ?? '—'}</dd>
           <dt>${tr(req, 'stores.page.location')}</dt><dd>${s.lng !== null && s.lat !== null ? `${s.lng}, ${s.lat}` : '—'}</dd>
           <dt>${tr(req, 'stores.col.region')}</dt><dd>${p.region?.name ?? '—'}</dd>
-          <dt>${tr(req, 'stores.col.status')}</dt><dd>${tr(req, `stores.status.${s.status}`)}</dd>
-          <dt>${tr(req, 'stores.col.stage')}</dt><dd>${tr(req, `stores.stage.${s.stage}`)}</dd>
+          <dt>${tr(req, 'stores.col.status')}</dt><dd>${trCode(req, 'stores.status.', s.status)}</dd>
+          <dt>${tr(req, 'stores.col.stage')}</dt><dd>${trCode(req, 'stores.stage.', s.stage)}</dd>
           <dt>${tr(req, 'stores.col.grade')}</dt><dd>${s.grade}</dd>
           <dt>${tr(req, 'stores.col.owner')}</dt>
           <dd>${p.owner
@@ -197,7 +197,7 @@ async function storeView(req: Request, res: Response, cd: ConsoleDeps): Promise<
         ? html`<table class="history"><thead><tr><th>${tr(req, 'stores.history.at')}</th><th>${tr(req, 'stores.history.action')}</th><th>${tr(req, 'stores.history.from')}</th>
               <th>${tr(req, 'stores.history.to')}</th><th>${tr(req, 'stores.history.by')}</th><th>${tr(req, 'stores.history.reason')}</th><th>${tr(req, 'stores.col.protected_until')}</th></tr></thead>
             <tbody>${p.history.entries.map(
-              (e) => html`<tr><td>${when(req, e.at)}</td><td>${tr(req, `stores.history.action.${e.action}`)}</td>
+              (e) => html`<tr><td>${when(req, e.at)}</td><td>${trCode(req, 'stores.history.action.', e.action)}</td>
                 <td>${who(e.from, e.fromHidden)}</td><td>${who(e.to, e.toHidden)}</td>
                 <td>${e.bySystem ? html`<span class="muted">${tr(req, 'stores.page.system')}</span>` : who(e.by, e.byHidden)}</td>
                 <td>${e.reason ?? ''}</td><td>${when(req, e.protectedUntil)}</td></tr>`,
@@ -210,7 +210,7 @@ async function storeView(req: Request, res: Response, cd: ConsoleDeps): Promise<
         ? html`<table class="visits"><thead><tr><th>${tr(req, 'stores.history.at')}</th><th>${tr(req, 'stores.visit.who')}</th><th>${tr(req, 'stores.visit.method')}</th>
               <th>${tr(req, 'stores.visit.summary')}</th><th>${tr(req, 'stores.visit.outcome')}</th></tr></thead>
             <tbody>${p.history.visits.map(
-              (v) => html`<tr><td>${when(req, v.at)}</td><td>${v.who}</td><td>${tr(req, `stores.visit.method.${v.method}`)}</td><td>${v.summary}</td><td>${v.outcome ?? ''}</td></tr>`,
+              (v) => html`<tr><td>${when(req, v.at)}</td><td>${v.who}</td><td>${trCode(req, 'stores.visit.method.', v.method)}</td><td>${v.summary}</td><td>${v.outcome ?? ''}</td></tr>`,
             )}</tbody></table>
           ${p.history.moreVisits ? html`<p class="muted">${tr(req, 'stores.page.more')}</p>` : ''}`
         : html`<p class="muted">${tr(req, 'stores.page.no_visits')}</p>`}
@@ -220,7 +220,7 @@ async function storeView(req: Request, res: Response, cd: ConsoleDeps): Promise<
         ? html`<table class="opportunities"><thead><tr><th>${tr(req, 'stores.opp.name')}</th><th>${tr(req, 'stores.opp.stage')}</th><th class="num">${tr(req, 'stores.opp.amount')}</th>
               <th>${tr(req, 'stores.opp.close')}</th><th>${tr(req, 'stores.opp.owner')}</th></tr></thead>
             <tbody>${p.opportunities.map(
-              (o) => html`<tr><td>${o.name}</td><td>${tr(req, `stores.opp.stage.${o.stage}`)}</td><td class="num">${money(req, o.amount)}</td><td>${formatDate(o.expectedCloseAt, tz)}</td><td>${o.owner}</td></tr>`,
+              (o) => html`<tr><td>${o.name}</td><td>${trCode(req, 'stores.opp.stage.', o.stage)}</td><td class="num">${money(req, o.amount)}</td><td>${formatDate(o.expectedCloseAt, tz)}</td><td>${o.owner}</td></tr>`,
             )}</tbody></table>`
         : html`<p class="muted">${tr(req, 'stores.page.no_opportunities')}</p>`}`,
   });
@@ -265,7 +265,7 @@ function previewPage(req: Request, res: Response, upload: Upload, mapping: Recor
           <p class="error" role="alert">${tr(req, 'stores.import.errors_block')}</p>
           <table class="row-errors">
             <thead><tr><th class="num">${tr(req, 'stores.import.line')}</th><th>${tr(req, 'stores.import.column')}</th><th>${tr(req, 'stores.import.problem')}</th></tr></thead>
-            <tbody>${p.errors.rows.map((e) => html`<tr><td class="num">${e.line}</td><td>${e.column ?? ''}</td><td class="error">${tr(req, e.key, e.params)}</td></tr>`)}</tbody>
+            <tbody>${p.errors.rows.map((e) => html`<tr><td class="num">${e.line}</td><td>${e.column ?? ''}</td><td class="error">${trMessage(req, e)}</td></tr>`)}</tbody>
           </table>
           ${p.errors.count > REPORT_LIMIT ? html`<p class="muted">${tr(req, 'stores.import.more_errors', { count: p.errors.count - REPORT_LIMIT })}</p>` : ''}`
         : ''}
@@ -298,7 +298,7 @@ function previewPage(req: Request, res: Response, upload: Upload, mapping: Recor
               <th>${tr(req, 'stores.col.region')}</th><th>${tr(req, 'stores.col.owner')}</th><th>${tr(req, 'stores.col.status')}</th><th>${tr(req, 'stores.col.stage')}</th></tr></thead>
             <tbody>${p.sample.map(
               (s) => html`<tr><td class="num">${s.line}</td><td>${s.name}</td><td>${s.phone ?? ''}</td><td>${s.address ?? ''}</td><td>${s.region}</td>
-                <td>${s.owner ?? html`<span class="muted">${tr(req, 'stores.public')}</span>`}</td><td>${tr(req, `stores.status.${s.status}`)}</td><td>${tr(req, `stores.stage.${s.stage}`)}</td></tr>`,
+                <td>${s.owner ?? html`<span class="muted">${tr(req, 'stores.public')}</span>`}</td><td>${trCode(req, 'stores.status.', s.status)}</td><td>${trCode(req, 'stores.stage.', s.stage)}</td></tr>`,
             )}</tbody>
           </table>`
         : ''}`,
@@ -327,7 +327,7 @@ async function apply(req: Request, res: Response, cd: ConsoleDeps, upload: Uploa
   }
 }
 
-const storeImport = importWizard({
+const storeImport = importWizard<StoreImportField>({
   kind: 'stores',
   path: '/stores/import',
   adminOnly: false,
