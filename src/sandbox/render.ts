@@ -205,7 +205,8 @@ export interface MessageLike {
   text?: string;
   blocks?: unknown[];
   ephemeral?: boolean;
-  files?: { id: string; name: string; title: string; mimetype: string }[];
+  /** Files shared with the message (files.completeUploadExternal); an image is shown, anything else linked. */
+  files?: { id: string; name: string; title: string; mimetype: string; altText?: string }[];
 }
 
 /** A message from the app as Slack shows it: blocks when it has them, else its text. */
@@ -214,7 +215,7 @@ export function message(m: MessageLike, ctx: RenderContext, o: { channelLabel?: 
   const body = Array.isArray(m.blocks) && m.blocks.length ? blocks(m.blocks, ctx) : html`<div class="sb-text-body">${mrkdwn(m.text ?? '', ctx)}</div>`;
   const files = (m.files ?? []).map((f) =>
     f.mimetype.startsWith('image/')
-      ? html`<figure class="sb-file"><img src="${o.fileUrl(f.id)}" alt="${f.title}"><figcaption>${f.title}</figcaption></figure>`
+      ? html`<figure class="sb-file"><img src="${o.fileUrl(f.id)}" alt="${f.altText ?? f.title}"><figcaption>${f.title}</figcaption></figure>`
       : html`<div class="sb-file"><a href="${o.fileUrl(f.id)}" download="${f.name}">📎 ${f.title}</a></div>`,
   );
   return html`<article class="sb-message${m.ephemeral ? ' sb-ephemeral' : ''}" data-surface="message" data-channel="${m.channel}" data-ts="${m.ts}"${m.ephemeral ? raw(' data-ephemeral="1"') : ''}>

@@ -8,6 +8,7 @@ import multer from 'multer';
 // and records every call, so that tests assert what a user would see and the sandbox can render it.
 
 export interface RecordedCall {
+  /** A Web API method, or `upload`: the bytes of a file POSTed to its upload URL. */
   method: string;
   args: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Epoch milliseconds, sub-millisecond precise. */
@@ -333,7 +334,9 @@ export class SlackStandin {
         if (!args.filename || !Number.isSafeInteger(length) || length <= 0) return fail('invalid_arguments');
         const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
         const name = String(args.filename);
-        this.files.set(id, { id, name, title: name, mimetype: mimetypeOf(name), size: length, ...(args.alt_text ? { altText: String(args.alt_text) } : {}), content: null, completed: false });
+        // The method's docs call the alt text `alt_txt`; Slack's Node SDK sends `alt_text`.
+        const alt = args.alt_txt ?? args.alt_text;
+        this.files.set(id, { id, name, title: name, mimetype: mimetypeOf(name), size: length, ...(alt ? { altText: String(alt) } : {}), content: null, completed: false });
         return ok({ upload_url: `${this.url}/upload/${id}`, file_id: id });
       }
       case 'files.completeUploadExternal':
@@ -398,7 +401,14 @@ export class SlackStandin {
       status: 200,
       body: {
         ok: true,
-        messages: page.map((m) => ({ type: 'message', ts: m.ts, text: m.text, blocks: m.blocks, ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) })),
+        messages: page.map((m) => ({
+          type: 'message',
+          ts: m.ts,
+          text: m.text,
+          blocks: m.blocks,
+          ...(m.files ? { files: m.files.map((f) => this.fileObject(f)), upload: true } : {}),
+          ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+        })),
         has_more: more,
         response_metadata: { next_cursor: more ? String(start + limit) : '' },
       },
@@ -407,7 +417,9 @@ export class SlackStandin {
 
   /**
    * files.completeUploadExternal: every file must have been uploaded; with a channel, one message shares
-   * them (the initial comment as its text), as Slack does.
+   * them, as Slack does: the initial comment as its text, else its blocks (Slack ignores the blocks when
+   * there is a comment). The answer says where each file was shared (`shares`), the message is in the
+   * channel's history with the files.
    */
   private completeUpload(args: Args): Answer {
     const list: Args[] = Array.isArray(args.files) ? args.files : [];
@@ -422,17 +434,26 @@ export class SlackStandin {
       file.completed = true;
       if (list[i]?.title) file.title = String(list[i]!.title);
     }
+    let shared: StoredMessage | null = null;
     if (args.channel_id) {
-      this.messages.push({
+      const comment = typeof args.initial_comment === 'string' && args.initial_comment !== '' ? args.initial_comment : null;
+      shared = {
         channel: this.channelOf(String(args.channel_id)),
         ts: this.nextTs(),
-        text: args.initial_comment ?? '',
-        ...(args.blocks ? { blocks: args.blocks } : {}),
+        text: comment ?? '',
+        ...(!comment && args.blocks ? { blocks: args.blocks } : {}),
         ...(args.thread_ts ? { threadTs: String(args.thread_ts) } : {}),
         files,
-      });
+      };
+      this.messages.push(shared);
     }
-    return { status: 200, body: { ok: true, files: files.map((f) => ({ id: f.id, title: f.title, name: f.name, mimetype: f.mimetype, size: f.content!.length })) } };
+    const shares = (m: StoredMessage) => ({ [m.channel.startsWith('C') ? 'public' : 'private']: { [m.channel]: [{ ts: m.ts, ...(m.threadTs ? { thread_ts: m.threadTs } : {}) }] } });
+    return { status: 200, body: { ok: true, files: files.map((f) => ({ ...this.fileObject(f), ...(shared ? { shares: shares(shared) } : {}) })) } };
+  }
+
+  /** A file as the Web API describes it (in an answer, in a message of a channel's history). */
+  private fileObject(f: StoredFile): Args {
+    return { id: f.id, name: f.name, title: f.title, mimetype: f.mimetype, filetype: /\.([a-z0-9]+)$/i.exec(f.name)?.[1]?.toLowerCase() ?? 'binary', size: f.content?.length ?? f.size, url_private: `${this.url}/files/${f.id}`, ...(f.altText ? { alt_txt: f.altText } : {}) };
   }
 
   /** Bytes posted to an upload URL: raw, form-encoded (`body`), or a multipart file. */
@@ -577,12 +598,25 @@ export class SlackStandin {
         content = req.is('application/x-www-form-urlencoded') ? Buffer.from(new URLSearchParams(req.body.toString('utf8')).get('body') ?? '', 'utf8') : req.body;
       }
       if (!content && req.is('multipart/form-data')) content = Buffer.from(String((req.body as Args)?.body ?? ''), 'utf8');
+      const call: RecordedCall = { method: 'upload', args: { file_id: String(req.params.id), length: content?.length ?? 0 }, at: performance.timeOrigin + performance.now() };
+      this.calls.push(call);
       if (!content || !this.receiveUpload(String(req.params.id), content)) {
+        call.status = 404;
         res.status(404).type('text').send('not found');
         return;
       }
+      call.status = 200;
       res.status(200).type('text').send(`OK - ${content.length}`);
       this.changed();
+    });
+    // A shared file's url_private (Slack asks for the bot token; the stand-in does not).
+    r.get('/files/:id', (req: Request, res: Response) => {
+      const file = this.files.get(String(req.params.id));
+      if (!file?.completed || !file.content) {
+        res.status(404).type('text').send('not found');
+        return;
+      }
+      res.type(file.mimetype).send(file.content);
     });
     r.use(express.urlencoded({ extended: false, limit: '2mb' }));
     r.use(express.json({ limit: '2mb' }));

@@ -134,6 +134,15 @@ describe('blocks', () => {
     expect(out).toContain('Hi <span class="sb-mention">@Li Lei</span> <strong>there</strong>');
     expect(out).toContain('<img src="/sandbox/files/F1" alt="Chart &lt;1&gt;">');
   });
+
+  it('an image shared with its alt text (for screen readers) and its title below it', () => {
+    const out = message(
+      { channel: 'DU0REP1', ts: '1764054000.000002', text: '', files: [{ id: 'F2', name: 'ranking.png', title: 'Weekly ranking', mimetype: 'image/png', altText: 'Bars: Li Lei 12 visits' }] },
+      ctx(),
+      { fileUrl: (id) => `/sandbox/files/${id}` },
+    ).value;
+    expect(out).toContain('<figure class="sb-file"><img src="/sandbox/files/F2" alt="Bars: Li Lei 12 visits"><figcaption>Weekly ranking</figcaption></figure>');
+  });
 });
 
 describe('state values and actions, as Slack reports them', () => {
