@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inTransaction, Prisma } from '../../src/db/client.ts';
 import { cardKey, cardKeySql } from '../../src/domain/approvals/notices.ts';
 import { createOpportunity } from '../../src/domain/opportunities/opportunities.ts';
+import { imageNotice, imageOf, MAX_IMAGE_BYTES } from '../../src/domain/outbox/image.ts';
 import { enqueue, type Notice } from '../../src/domain/outbox/outbox.ts';
 import { worldPerTest, type World } from '../support/world.ts';
 
@@ -47,5 +48,32 @@ describe('the approval card key', () => {
     const matched = await w.db.$queryRaw<{ dedupeKey: string }[]>`SELECT o."dedupeKey" FROM "Outbox" o JOIN "ApprovalStep" st
       ON o."dedupeKey" = ${cardKeySql(Prisma.raw('st."id"'), Prisma.raw('o."recipientId"'))} ORDER BY o."dedupeKey"`;
     expect(matched.map((m) => m.dedupeKey)).toEqual(cards.map((c) => c.dedupeKey).sort());
+  });
+});
+
+describe('an image notice', () => {
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+  const image = { filename: 'chart.png', title: 'Chart', altText: 'A chart', content: png };
+
+  it('carries the image in its payload, for a person or a channel', async () => {
+    const n = imageNotice({ dedupeKey: 'chart:1', channel: 'C0TEAM' }, { ...image, comment: 'This week' });
+    expect(n).toMatchObject({ kind: 'image.upload', channel: 'C0TEAM', payload: { filename: 'chart.png', title: 'Chart', altText: 'A chart', comment: 'This week' } });
+    await write(n);
+    await write(imageNotice({ dedupeKey: 'chart:2', recipientId: w.people.rep1.id }, image));
+    const rows = await w.db.outbox.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((r) => [r.kind, r.channel, r.recipientId])).toEqual([['image.upload', 'C0TEAM', null], ['image.upload', null, w.people.rep1.id]]);
+    const back = imageOf(JSON.parse(rows[1]!.payload));
+    expect(Buffer.from(back.content).equals(Buffer.from(png))).toBe(true);
+    expect(back).toMatchObject({ filename: 'chart.png', title: 'Chart', altText: 'A chart' });
+    expect(back.comment).toBeUndefined();
+  });
+
+  it('is refused when Slack would not show it as an image, or when it is too large', () => {
+    const to = { dedupeKey: 'x', channel: 'C0TEAM' };
+    expect(() => imageNotice(to, { ...image, filename: 'chart.svg' })).toThrow('a .png, .jpg or .gif name');
+    expect(() => imageNotice(to, { ...image, altText: '' })).toThrow();
+    expect(() => imageNotice(to, { ...image, content: new Uint8Array(0) })).toThrow();
+    expect(() => imageNotice(to, { ...image, content: new Uint8Array(MAX_IMAGE_BYTES + 1) })).toThrow('more than');
+    expect(() => imageOf({ ...image, contentBase64: 'not base64!' })).toThrow();
   });
 });

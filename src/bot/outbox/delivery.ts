@@ -13,11 +13,25 @@ export type OutboxRow = Pick<OutboxRecord, 'id' | 'dedupeKey' | 'kind' | 'recipi
   payload: Record<string, unknown>;
 };
 
+/** A file to share: Slack tells its type from the name (`.png` is shown as an image). */
+export interface UploadFile {
+  name: string;
+  title: string;
+  /** For screen readers. */
+  altText?: string;
+  content: Uint8Array;
+}
+
 export type Delivery =
   /** A new message in the recipient's DM (or the row's channel); its channel and ts are remembered. */
   | { method: 'post'; text: string; blocks?: unknown[] }
   /** Replace a message posted earlier by the row whose dedupe key is `cardKey`, in place. */
   | { method: 'update'; cardKey: string; text: string; blocks?: unknown[] }
+  /**
+   * A file shared in the recipient's DM (or the row's channel) by one message: with `blocks` when given,
+   * else with `text` as its comment (Slack ignores blocks when there is a comment), else alone.
+   */
+  | { method: 'upload'; file: UploadFile; text?: string; blocks?: unknown[] }
   /** Nothing to send any more (the thing it was about is gone); the row is settled. */
   | { method: 'skip'; reason: string };
 

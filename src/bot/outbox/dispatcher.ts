@@ -16,7 +16,7 @@ import { SlackSender } from './slack-send.ts';
 // is its lifecycle (start, stop, kick, the poll and resync timers, the lease heartbeat, drain) and the
 // path of one row: load → claim → render → send → settle. The parts: lanes.ts (rows in memory, order
 // and pace), outbox-sql.ts (every statement on the table: claims, leases, outcomes), slack-send.ts (the
-// Slack calls of a post, an update), slack-errors.ts (what Slack's failures mean, back-off),
+// Slack calls of a post, an update, an upload), slack-errors.ts (what Slack's failures mean, back-off),
 // in-doubt.ts (a send whose outcome is unknown is looked for in the channel before it is sent again).
 //
 // A live dispatcher renews the lease of every row it is working on each `heartbeatMs` (a quarter of the
@@ -508,6 +508,9 @@ class OutboxDispatcher implements Dispatcher {
     row.attempts = next.attempts;
     row.nextAttemptAt = next.nextAttemptAt;
     row.leaseOwner = next.status === 'sending' ? this.id : null;
-    if (next.status === 'pending') row.sendingAt = null;
+    if (next.status === 'pending') {
+      row.sendingAt = null;
+      row.messageTs = null;
+    }
   }
 }

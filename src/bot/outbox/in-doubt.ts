@@ -1,12 +1,14 @@
 import type { Delivery } from './delivery.ts';
 import type { Lane, Row } from './lanes.ts';
+import { markedFile } from './outbox-sql.ts';
 import { classifySlackError, failed, type Outcome } from './slack-errors.ts';
 import { METADATA_EVENT, type SlackSender } from './slack-send.ts';
 
 // A row in `sending` whose outcome is unknown is "in doubt": its dispatcher died mid-send (the lease
-// ran out), or the post failed in a way that may have reached Slack (HTTP 5xx, a dropped connection, a
-// timeout). Before it is posted again, the channel's history is searched for a message with its dedupe
-// key in the metadata: found, it is sent; not found, it is pending again. A failed look keeps it in doubt.
+// ran out), or the call that creates the message failed in a way that may have reached Slack (HTTP 5xx,
+// a dropped connection, a timeout). Before it is sent again, the channel's history is searched: for a
+// post, a message with its dedupe key in the metadata; for an upload, the message that shared the file
+// noted on the row. Found, it is sent; not found, it is pending again. A failed look keeps it in doubt.
 
 /** Slack's clock and ours may differ: history is searched from a little before the send. */
 const HISTORY_SKEW_MS = 5_000;
@@ -15,6 +17,7 @@ const HISTORY_PAGES = 10;
 interface HistoryMessage {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: { key?: unknown } };
+  files?: { id?: unknown }[];
 }
 
 /**
@@ -23,8 +26,14 @@ interface HistoryMessage {
  */
 export async function recover(slack: SlackSender, lane: Lane, row: Row, render: () => Promise<Delivery | Outcome>, now: number): Promise<Outcome> {
   const since = (row.sendingAt ?? now) - HISTORY_SKEW_MS;
+  const fileId = markedFile(row.messageTs);
+  if (fileId) {
+    return lookFor(slack, row, since, (m) => Array.isArray(m.files) && m.files.some((f) => f?.id === fileId));
+  }
   const delivery = await render();
   if (!('method' in delivery)) return delivery;
+  // No file noted: the upload never got as far as being shared.
+  if (delivery.method === 'upload') return { kind: 'release' };
   if (delivery.method !== 'post') return slack.deliver(lane, row, delivery);
   return lookFor(slack, row, since, (m) => m.metadata?.event_type === METADATA_EVENT && m.metadata.event_payload?.key === row.dedupeKey);
 }

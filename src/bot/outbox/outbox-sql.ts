@@ -7,7 +7,9 @@ import type { Outcome } from './slack-errors.ts';
 // conditional on still owning it, so two dispatchers never send the same row.
 //
 // The lease of a row in `sending` runs until its `nextAttemptAt` (a claim sets it `leaseMs` ahead, the
-// owner's heartbeat renews it). Once sent, `channel` and `messageTs` are where the message is.
+// owner's heartbeat renews it). While an upload is shared, `messageTs` holds `file:<id>`: the file is
+// uploaded and files.completeUploadExternal may have shared it; a dispatcher settling the row in doubt
+// looks for that file in the channel. Once sent, `messageTs` is where the message is.
 
 /** The columns the dispatcher reads, typed as Prisma's model has them. */
 export type OutboxRecord = Pick<Outbox, 'id' | 'dedupeKey' | 'kind' | 'recipientId' | 'payload' | 'channel' | 'messageTs' | 'attempts' | 'status' | 'nextAttemptAt' | 'sendingAt' | 'leaseOwner'>;
@@ -17,6 +19,12 @@ export type Settled = 'sent' | 'skipped' | 'failed';
 export const isUnsettled = (s: string): s is Unsettled => s === 'pending' || s === 'sending';
 
 const COLS = Prisma.raw(`"id", "dedupeKey", "kind", "recipientId", "payload", "channel", "messageTs", "attempts", "status", "nextAttemptAt", "sendingAt", "leaseOwner"`);
+
+const FILE = 'file:';
+/** The `messageTs` of a row whose upload is being shared. */
+export const fileMark = (fileId: string): string => `${FILE}${fileId}`;
+/** The file a row in `sending` was sharing, if its upload got that far. */
+export const markedFile = (messageTs: string | null): string | null => (messageTs?.startsWith(FILE) ? messageTs.slice(FILE.length) : null);
 
 /** What a row was when read, to take it over only if nobody changed it meanwhile. */
 export interface RowVersion {
@@ -123,6 +131,11 @@ export class OutboxTable {
 
   // ---- settling -------------------------------------------------------------------------------
 
+  /** Notes the file an upload is about to share; false when the row is no longer this dispatcher's. */
+  async markFile(id: number, fileId: string): Promise<boolean> {
+    return (await this.write(Prisma.sql`UPDATE "Outbox" SET "messageTs" = ${fileMark(fileId)} WHERE ${this.mine(id)}`)) > 0;
+  }
+
   /**
    * The write that records an attempt's outcome, only while this dispatcher still owns the row, and the
    * state it leaves the row in. `retryAt`: when a retry is due.
@@ -148,17 +161,17 @@ export class OutboxTable {
         };
       case 'release':
         return {
-          sql: Prisma.sql`UPDATE "Outbox" SET "status" = 'pending', "nextAttemptAt" = ${at}, "sendingAt" = NULL, "leaseOwner" = NULL WHERE ${mine}`,
+          sql: Prisma.sql`UPDATE "Outbox" SET "status" = 'pending', "nextAttemptAt" = ${at}, "sendingAt" = NULL, "leaseOwner" = NULL, "messageTs" = NULL WHERE ${mine}`,
           next: { status: 'pending', attempts: row.attempts, nextAttemptAt: now },
         };
       case 'retry': {
         const attempts = row.attempts + 1;
         const due = new Date(retryAt(attempts));
-        // In doubt, it stays `sending` (with its sendingAt) until the channel has been looked at.
+        // In doubt, it stays `sending` (with its sendingAt and any file) until the channel has been looked at.
         return {
           sql: o.inDoubt
             ? Prisma.sql`UPDATE "Outbox" SET "attempts" = ${attempts}, "nextAttemptAt" = ${due}, "lastError" = ${o.error} WHERE ${mine}`
-            : Prisma.sql`UPDATE "Outbox" SET "status" = 'pending', "attempts" = ${attempts}, "nextAttemptAt" = ${due}, "lastError" = ${o.error}, "sendingAt" = NULL, "leaseOwner" = NULL WHERE ${mine}`,
+            : Prisma.sql`UPDATE "Outbox" SET "status" = 'pending', "attempts" = ${attempts}, "nextAttemptAt" = ${due}, "lastError" = ${o.error}, "sendingAt" = NULL, "leaseOwner" = NULL, "messageTs" = NULL WHERE ${mine}`,
           next: { status: o.inDoubt ? 'sending' : 'pending', attempts, nextAttemptAt: due.getTime() },
         };
       }

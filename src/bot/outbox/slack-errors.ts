@@ -4,12 +4,13 @@ import { webApi } from '@slack/bolt';
 // and how long a notice waits before it is tried again.
 
 export type Outcome =
+  /** Delivered: where it is (an upload's `ts` is its file id when Slack did not say where it was shared). */
   | { kind: 'sent'; channel: string; ts: string }
   | { kind: 'skipped'; reason: string }
   | { kind: 'failed'; error: string }
   /** Not delivered, try again. `inDoubt`: it may have been, look before posting again. `pauseMs`: the lane waits too. */
   | { kind: 'retry'; error: string; delayMs?: number; pauseMs?: number; inDoubt?: boolean }
-  /** An in-doubt post that never reached the channel: pending again, due now. */
+  /** An in-doubt post or upload that never reached the channel: pending again, due now. */
   | { kind: 'release' };
 
 export interface BackoffOptions {
@@ -38,8 +39,9 @@ export function backoffMs(attempts: number, o: BackoffOptions, random: () => num
 }
 
 /**
- * What a failed Slack call means for the row. `mayHaveLanded`: the call was a post, which a 5xx or a
- * broken connection may have delivered anyway (an update can simply be done again).
+ * What a failed Slack call means for the row. `mayHaveLanded`: the call was a post (or the call that
+ * shares an upload), which a 5xx or a broken connection may have delivered anyway (an update can simply
+ * be done again).
  */
 export function classifySlackError(e: unknown, mayHaveLanded: boolean): Outcome {
   const err = e as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; original?: { name?: string; cause?: { code?: string } } };
@@ -66,3 +68,12 @@ export function classifySlackError(e: unknown, mayHaveLanded: boolean): Outcome 
   }
 }
 
+/**
+ * The bytes of an upload did not reach Slack's upload URL (`status` 0: no answer). Nothing is shared
+ * before files.completeUploadExternal, so it is never in doubt: a new upload is simply made later. An
+ * answer Slack will not change its mind about (a file too large, a request it refuses) fails the notice.
+ */
+export function classifyUploadFailure(status: number, detail: string): Outcome {
+  if (status === 0 || status >= 500 || status === 408 || status === 429) return { kind: 'retry', error: `upload: ${detail}` };
+  return failed(`upload: ${detail}`);
+}

@@ -1,17 +1,19 @@
 import type { WebClient } from '@slack/web-api';
-import type { Delivery } from './delivery.ts';
+import type { Delivery, UploadFile } from './delivery.ts';
 import type { Lane, Lanes, Row } from './lanes.ts';
-import type { OutboxTable } from './outbox-sql.ts';
-import { classifySlackError, failed, type Outcome } from './slack-errors.ts';
+import { fileMark, markedFile, type OutboxTable } from './outbox-sql.ts';
+import { classifySlackError, classifyUploadFailure, failed, messageOf, type Outcome } from './slack-errors.ts';
 
-// The Slack calls that deliver a rendered notice: a post, or an update in place. Each ends in an outcome
-// for the row; Slack's failures are read by slack-errors.ts. Also who a recipient is in Slack, and their
-// DM's channel.
+// The Slack calls that deliver a rendered notice: a post, an update in place, or an upload (the file's
+// bytes, then the message that shares it). Each ends in an outcome for the row; Slack's failures are
+// read by slack-errors.ts. Also who a recipient is in Slack, and their DM's channel.
 
 /** Every post carries its row's dedupe key in the message metadata under this event type. */
 export const METADATA_EVENT = 'seaboard_outbox';
 /** An update whose card is not sent yet looks again after this. */
 const CARD_WAIT_MS = 1_000;
+/** The bytes of an upload are given this long to reach Slack. */
+const UPLOAD_TIMEOUT_MS = 30_000;
 
 /** A Web API answer: only the fields read here, all of them checked. */
 export type Answer = Record<string, unknown>;
@@ -58,6 +60,8 @@ export class SlackSender {
         return { kind: 'skipped', reason: d.reason };
       case 'update':
         return this.update(lane, d);
+      case 'upload':
+        return this.upload(lane, row, d);
       case 'post':
         return this.post(lane, row, d);
     }
@@ -94,6 +98,8 @@ export class SlackSender {
     if (!card) return failed(`card_not_found: ${d.cardKey}`);
     if (card.status === 'failed' || card.status === 'skipped') return failed(`card_${card.status}: ${d.cardKey}`);
     if (card.status !== 'sent' || !card.channel || !card.messageTs) return { kind: 'retry', error: 'card not sent yet', delayMs: CARD_WAIT_MS };
+    // An upload Slack did not say the message of: nothing to update.
+    if (markedFile(card.messageTs)) return failed(`card_without_message: ${d.cardKey}`);
     try {
       await this.lanes.paced(lane, () => this.call('chat.update', { channel: card.channel, ts: card.messageTs, text: d.text, ...(d.blocks ? { blocks: d.blocks } : {}) }), this.now);
       return { kind: 'sent', channel: card.channel, ts: card.messageTs };
@@ -101,4 +107,69 @@ export class SlackSender {
       return classifySlackError(e, false);
     }
   }
+
+  /**
+   * files.getUploadURLExternal, the bytes to the URL it gives, then files.completeUploadExternal shares
+   * the file in the channel. Nothing is shared before that last call, so a failure before it is never in
+   * doubt; just before it, the file's id is noted on the row (a dispatcher that settles the row later
+   * looks for that file in the channel's history, as it looks for a post's metadata key).
+   */
+  private async upload(lane: Lane, row: Row, d: { file: UploadFile; text?: string; blocks?: unknown[] }): Promise<Outcome> {
+    let channel: string | null;
+    let url: string;
+    let fileId: string;
+    try {
+      // A file is shared in a channel (a DM's, not a user id).
+      channel = row.channel ?? (await this.dmOf(row.recipientId));
+      if (!channel) return failed('no_recipient');
+      const alt = d.file.altText ? { alt_txt: d.file.altText, alt_text: d.file.altText } : {}; // the method's docs, and Slack's Node SDK
+      const res = await this.call('files.getUploadURLExternal', { filename: d.file.name, length: d.file.content.byteLength, ...alt });
+      if (typeof res.upload_url !== 'string' || typeof res.file_id !== 'string') return failed('upload: no upload_url');
+      url = res.upload_url;
+      fileId = res.file_id;
+    } catch (e) {
+      return classifySlackError(e, false);
+    }
+    const sent = await this.postBytes(url, d.file.content);
+    if (sent) return sent;
+    let noted: boolean;
+    try {
+      noted = await this.table.markFile(row.id, fileId);
+    } catch (e) {
+      return { kind: 'retry', error: `upload not noted: ${messageOf(e)}` };
+    }
+    if (!noted) return { kind: 'retry', error: 'lost the lease before sharing the upload' };
+    row.messageTs = fileMark(fileId);
+    try {
+      const share = d.blocks ? { blocks: d.blocks } : d.text ? { initial_comment: d.text } : {};
+      const res = await this.lanes.paced(lane, () => this.call('files.completeUploadExternal', { files: [{ id: fileId, title: d.file.title }], channel_id: channel, ...share }), this.now);
+      return { kind: 'sent', channel, ts: sharedAt(res, fileId, channel) ?? fileMark(fileId) };
+    } catch (e) {
+      return classifySlackError(e, true);
+    }
+  }
+
+  /** POSTs an upload's bytes to Slack's upload URL (with the bot token, as Slack's SDK does); an outcome when it failed. */
+  private async postBytes(url: string, content: Uint8Array): Promise<Outcome | null> {
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        body: content,
+        headers: { 'Content-Type': 'application/octet-stream', ...(this.client.token ? { Authorization: `Bearer ${this.client.token}` } : {}) },
+        signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+      });
+      await res.arrayBuffer();
+      return res.status === 200 ? null : classifyUploadFailure(res.status, `http_${res.status}`);
+    } catch (e) {
+      return classifyUploadFailure(0, messageOf(e));
+    }
+  }
+}
+
+/** The ts of the message that shared a file in a channel, when Slack's answer says it. */
+function sharedAt(res: Answer, fileId: string, channel: string): string | null {
+  const files = Array.isArray(res.files) ? (res.files as { id?: unknown; shares?: Record<string, Record<string, { ts?: unknown }[]>> }[]) : [];
+  const shares = files.find((f) => f.id === fileId)?.shares;
+  const ts = shares?.public?.[channel]?.[0]?.ts ?? shares?.private?.[channel]?.[0]?.ts;
+  return typeof ts === 'string' ? ts : null;
 }

@@ -17,6 +17,8 @@ export const noticeKinds = [
   'approval.card',
   'approval.card.refresh',
   'approval.update',
+  // an image shared with a message (outbox/image.ts): charts, reports
+  'image.upload',
 ] as const;
 
 export type NoticeKind = (typeof noticeKinds)[number];

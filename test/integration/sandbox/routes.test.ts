@@ -4,7 +4,10 @@ import { ids } from '../../../src/bot/ids.ts';
 import { claimRowPrefix } from '../../../src/bot/views/claim-list.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { describeStart, start, type Running } from '../../../src/main.ts';
+import { inTransaction } from '../../../src/db/client.ts';
 import { markDemo } from '../../../src/demo/marker.ts';
+import { imageNotice } from '../../../src/domain/outbox/image.ts';
+import { enqueue } from '../../../src/domain/outbox/outbox.ts';
 import { modeFor, runMode, SandboxRefused } from '../../../src/sandbox/mode.ts';
 import type { PersonState } from '../../../src/sandbox/state.ts';
 import { world, type World } from '../../support/world.ts';
@@ -282,5 +285,19 @@ describe('/sandbox', () => {
     // Completing a file that was never uploaded fails as Slack's does.
     const url = await client.files.getUploadURLExternal({ filename: 'x.csv', length: 3 });
     await expect(client.files.completeUploadExternal({ files: [{ id: url.file_id! }] })).rejects.toThrow('file_not_found');
+  });
+
+  it('an image notice the outbox shares (a chart) shows in the DM, with its alt text', async () => {
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    const sam = await w.db.person.findUniqueOrThrow({ where: { slackId: REP } });
+    const notice = imageNotice({ dedupeKey: 'sandbox-chart', recipientId: sam.id }, { filename: 'funnel.png', title: 'Team funnel', altText: 'Funnel: 40 visits, 12 interested, 3 won', content: png, comment: 'Your team’s *funnel*' });
+    await inTransaction(w.db, (tx) => enqueue(tx, notice, w.clock.now()));
+    running.bot!.dispatcher.kick();
+    const shown = await c.until(REP, (st) => st.timeline.find((p) => p.html.includes('Team funnel')));
+    expect(shown.html).toContain('Your team’s <strong>funnel</strong>');
+    const src = /<img src="(\/sandbox\/files\/F[0-9A-F]+)" alt="Funnel: 40 visits, 12 interested, 3 won">/.exec(shown.html)?.[1];
+    const file = await fetch(`${running.url}${src}`);
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await file.arrayBuffer()).equals(png)).toBe(true);
   });
 });
