@@ -41,8 +41,6 @@ export interface ImportWizardSpec<F extends string> {
 }
 
 export interface ImportWizard<F extends string> {
-  /** The chosen columns, as the mapping step's form (or a dry run's hidden fields) sent them. */
-  mappingOf(req: Request): Record<F, string>;
   /** The mapping as hidden fields, for a dry run's "apply" form. */
   hiddenMapping(mapping: Partial<Record<F, string>>): Html[];
   /** Registers the wizard's routes: `path` (GET the upload form, POST the file), `path/:id` (the mapping), `path/:id/preview`, `path/:id/apply`. */
@@ -59,6 +57,7 @@ export function importWizard<F extends string>(spec: ImportWizardSpec<F>): Impor
   };
   const isMappingError = (e: unknown): e is DomainError => isDomainError(e) && (e.key === columns.messages.missing || e.key === columns.messages.invalid);
 
+  /** The chosen columns, as the mapping step's form (or a dry run's hidden fields) sent them. */
   const mappingOf = (req: Request): Record<F, string> => Object.fromEntries(columns.fields.map((f) => [f, text(req.body?.[nameOf(f)])])) as Record<F, string>;
 
   const hiddenMapping = (mapping: Partial<Record<F, string>>): Html[] => columns.fields.map((f) => html`<input type="hidden" name="${nameOf(f)}" value="${mapping[f] ?? ''}">`);
@@ -137,13 +136,19 @@ export function importWizard<F extends string>(spec: ImportWizardSpec<F>): Impor
       }
     });
 
+  /** A step that needs no mapping yet: the upload form, the upload, the mapping form. */
+  const page = (run: (req: Request, res: Response) => void | Promise<void>) =>
+    handler(async (req, res) => {
+      guard(req);
+      await run(req, res);
+    });
+
   return {
-    mappingOf,
     hiddenMapping,
     routes(router, cd) {
-      router.get(spec.path, handler(async (req, res) => (guard(req), uploadPage(req, res))));
-      router.post(spec.path, handler(async (req, res) => (guard(req), receive(req, res, cd))));
-      router.get(`${spec.path}/:id`, handler(async (req, res) => (guard(req), mappingPage(req, res, cd))));
+      router.get(spec.path, page((req, res) => uploadPage(req, res)));
+      router.post(spec.path, page((req, res) => receive(req, res, cd)));
+      router.get(`${spec.path}/:id`, page((req, res) => mappingPage(req, res, cd)));
       router.post(`${spec.path}/:id/preview`, step(cd, spec.preview));
       router.post(`${spec.path}/:id/apply`, step(cd, spec.apply));
     },
