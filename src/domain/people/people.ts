@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { parse } from '../validation.ts';
 import { NotFoundError } from '../errors.ts';
 import { roleSchema, type Actor } from '../org/roles.ts';
+import { loadSettings } from '../settings/settings.ts';
 
 const actorSelect = { id: true, name: true, role: true, unitId: true, active: true, locale: true, timezone: true } as const;
 
@@ -29,6 +30,15 @@ export async function personName(deps: Deps, id: number): Promise<string | null>
 export async function actorBySlackId(db: Db | Tx, slackId: string): Promise<Actor | null> {
   const p = await db.person.findUnique({ where: { slackId }, select: actorSelect });
   return p ? toActor(p) : null;
+}
+
+/**
+ * Who a Slack user is for the adapter that serves it: the person (null when it is none of the
+ * company's), and the company's time zone, spoken in when the person has none of its own.
+ */
+export async function slackUser(deps: Deps, slackId: string): Promise<{ actor: Actor | null; timezone: string }> {
+  const [actor, settings] = await Promise.all([actorBySlackId(deps.db, slackId), loadSettings(deps.db)]);
+  return { actor, timezone: settings.timezone };
 }
 
 /**

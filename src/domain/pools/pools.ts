@@ -10,7 +10,7 @@ import { enqueue } from '../outbox/outbox.ts';
 import { lockPerson } from '../people/people.ts';
 import { loadSettings, type Settings } from '../settings/settings.ts';
 import { idSchema, reasonSchema } from '../stores/fields.ts';
-import { checkCanReceive, readStoreWithOwner, scopeAndVisibleStore, visibleStore, type Store } from '../stores/stores.ts';
+import { checkCanReceive, findVisibleStore, readStoreWithOwner, scopeAndVisibleStore, visibleStore, type Store } from '../stores/stores.ts';
 import { parse } from '../validation.ts';
 import { poolUsage, type PoolUsage } from './cap.ts';
 import { claimFacts } from './claim-facts.ts';
@@ -212,6 +212,16 @@ export async function extendInTx(tx: Tx, actor: Actor, storeId: number, v: z.out
   await audit(tx, { actorId: actor.id, action: 'store.extend', entity: 'store', entityId: storeId, before: { protectedUntil: store.protectedUntil }, after: { protectedUntil: until }, at: now });
   await enqueue(tx, { dedupeKey: `store.extended:${storeId}:${now.getTime()}`, kind: 'store.extended', recipientId: store.ownerId, payload: { storeId, until: until.toISOString(), byId: actor.id, reason: v.reason } }, now);
   return tx.store.findUniqueOrThrow({ where: { id: storeId } });
+}
+
+/**
+ * What releasing a store means to its owner, before it decides: the store, and how many days it
+ * must then wait to claim it again. Only the owner may release.
+ */
+export async function releaseTerms(deps: Deps, actor: Actor, storeId: number): Promise<{ store: Store & { owner: { name: string } | null }; cooldownDays: number }> {
+  const [store, settings] = await Promise.all([findVisibleStore(deps, actor, storeId), loadSettings(deps.db)]);
+  if (store.ownerId !== actor.id) throw new ForbiddenError('pool.release_not_owner');
+  return { store, cooldownDays: settings.reclaimCooldownDays };
 }
 
 export async function myPoolUsage(deps: Deps, actor: Actor): Promise<PoolUsage> {

@@ -263,6 +263,12 @@ export async function scopeAndVisibleStore(
   return { settings, scope, store, row };
 }
 
+/** A store the actor may see, with its owner (not-found otherwise): `getStore` without contacts and visits. */
+export async function findVisibleStore(deps: Deps, actor: Actor, storeId: number): Promise<StoreWithOwner> {
+  const { scope } = await scopeFor(deps.db, actor);
+  return visibleStore(deps.db, scope, parse(idSchema, storeId));
+}
+
 export async function getStore(deps: Deps, actor: Actor, storeId: number) {
   const { scope } = await scopeFor(deps.db, actor);
   const store = await visibleStore(deps.db, scope, parse(idSchema, storeId));
