@@ -9,12 +9,10 @@ import { eventsOnce } from './events-once.ts';
 import { registerListeners } from './listeners/index.ts';
 import { createDispatcher, type Dispatcher } from './outbox/dispatcher.ts';
 import { renderers } from './outbox/renderers.ts';
-import type { SlackApp } from './slack-app.ts';
-
-export type { SlackApp };
+import { refreshHomeAfterChange } from './screens/home.ts';
 
 export interface Bot {
-  app: SlackApp;
+  app: App;
   mode: 'http' | 'socket';
   /** Delivers the outbox's notices; runs between start and stop. */
   dispatcher: Dispatcher;
@@ -46,7 +44,7 @@ export function createBot(config: Config, domainDeps: BotDeps, web: Express): Bo
     if (!me) throw new Error('the bot token is not known yet (auth.test failed)');
     return { botToken, ...(me.botId ? { botId: me.botId } : {}), ...(me.botUserId ? { botUserId: me.botUserId } : {}) };
   };
-  let app: SlackApp;
+  let app: App;
   let mode: Bot['mode'];
   if (config.SLACK_APP_TOKEN) {
     mode = 'socket';
@@ -77,6 +75,7 @@ export function createBot(config: Config, domainDeps: BotDeps, web: Express): Bo
   app.use(kickOutbox(deps));
   app.use(eventsOnce(deps));
   app.use(identify(deps));
+  app.use(refreshHomeAfterChange(deps));
   registerListeners(app, deps);
   app.error(async (e: Error) => {
     console.error('slack listener failed:', e);

@@ -1,11 +1,11 @@
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../domain/org/roles.ts';
-import { actorBySlackId } from '../domain/people/people.ts';
-import { loadSettings } from '../domain/settings/settings.ts';
+import { slackUser } from '../domain/people/people.ts';
 import { toLocale, type Reader } from '../i18n/index.ts';
 import type { BotDeps } from './deps.ts';
 import { t } from './i18n/index.ts';
+import { postResponse } from './respond.ts';
 import { requestUser } from './schemas.ts';
 
 /** Set on Bolt's context for every request from a known, active person. */
@@ -53,15 +53,14 @@ export function identify(deps: BotDeps): Middleware<AnyMiddlewareArgs> {
     // no one) reaches only listeners that need no person.
     const user = requestUser(body);
     if (!user) return next();
-    const actor = await actorBySlackId(deps.db, user);
-    const settings = await loadSettings(deps.db);
+    const { actor, timezone } = await slackUser(deps, user);
     if (actor && actor.active) {
       const locale = toLocale(actor.locale ?? (await slackLocale(client, user, deps.clock.now().getTime())));
-      const reader: Reader = { locale, timezone: actor.timezone ?? settings.timezone };
+      const reader: Reader = { locale, timezone: actor.timezone ?? timezone };
       context.who = { actor, reader } satisfies Who;
       return next();
     }
-    const reader: Reader = { locale: toLocale(await slackLocale(client, user, deps.clock.now().getTime())), timezone: settings.timezone };
+    const reader: Reader = { locale: toLocale(await slackLocale(client, user, deps.clock.now().getTime())), timezone };
     const text = actor ? t(reader, 'common.deactivated') : t(reader, 'common.not_registered', { slackId: user });
     await refuse(args, user, text);
   };
@@ -86,7 +85,7 @@ async function refuse(args: Loose, user: string, text: string): Promise<void> {
       return;
     default:
       await ack?.();
-      if (body.response_url) await fetch(body.response_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }) });
+      if (body.response_url) await postResponse(body.response_url, { response_type: 'ephemeral', replace_original: false, text });
       else await client.chat.postMessage({ channel: user, text });
   }
 }

@@ -144,6 +144,15 @@ export const blockActionsBody = z.looseObject({
 });
 export type BlockActionsBody = z.infer<typeof blockActionsBody>;
 
+/**
+ * A block_actions request's body and its action in the shapes the edge checked (src/bot/edge.ts):
+ * Bolt's own types for them are wider than what can arrive here.
+ */
+export const checked = (args: { body: unknown; action: unknown }): { body: BlockActionsBody; action: BlockAction } => ({
+  body: args.body as BlockActionsBody,
+  action: args.action as BlockAction,
+});
+
 export const viewSubmissionBody = z.looseObject({
   ...without(null),
   type: z.literal('view_submission'),

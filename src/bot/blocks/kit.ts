@@ -1,3 +1,5 @@
+import type { types } from '@slack/bolt';
+
 // Small pure builders that keep Slack's Block Kit limits (shared/slack/FACTS.md §5) wherever text
 // comes from data: long text is cut with "…", long lists are cut to the surface's maximum.
 export const limits = {
@@ -20,8 +22,22 @@ export const limits = {
   actionElements: 25,
 } as const;
 
-export type Block = Record<string, unknown> & { type: string };
-export type TextObject = { type: 'plain_text' | 'mrkdwn'; text: string; emoji?: boolean };
+/** A block of a message, a modal or App Home, as Slack's own types describe it. */
+export type Block = types.KnownBlock;
+export type Button = types.Button;
+export type ModalView = types.ModalView;
+export type HomeView = types.HomeView;
+export type PlainText = types.PlainTextElement;
+export type Option = types.PlainTextOption;
+/** An element an input block holds (a text input, a select, a date picker…). */
+export type InputElement = types.InputBlockElement;
+/** An element an actions block holds (a button, a select, a date picker…). */
+export type ActionElement = types.ActionsBlockElement;
+/** What a message is made of: the notification's text and the blocks. */
+export interface BlockMessage {
+  text: string;
+  blocks: Block[];
+}
 
 /** Cuts to at most `max` characters (by code point), ending in "…" when cut. */
 export function cut(text: string, max: number): string {
@@ -32,22 +48,22 @@ export function cut(text: string, max: number): string {
 /** mrkdwn control characters in user data are escaped so that a name cannot format or mention. */
 export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export const plain = (text: string, max: number = limits.sectionText): TextObject => ({ type: 'plain_text', text: cut(text || ' ', max), emoji: true });
-export const md = (text: string, max: number = limits.sectionText): TextObject => ({ type: 'mrkdwn', text: cut(text || ' ', max) });
+export const plain = (text: string, max: number = limits.sectionText): PlainText => ({ type: 'plain_text', text: cut(text || ' ', max), emoji: true });
+export const md = (text: string, max: number = limits.sectionText): types.MrkdwnElement => ({ type: 'mrkdwn', text: cut(text || ' ', max) });
 
-export const header = (text: string): Block => ({ type: 'header', text: plain(text, limits.headerText) });
-export const divider = (): Block => ({ type: 'divider' });
-export const section = (text: string, accessory?: Record<string, unknown>, blockId?: string): Block => ({
+export const header = (text: string): types.HeaderBlock => ({ type: 'header', text: plain(text, limits.headerText) });
+export const divider = (): types.DividerBlock => ({ type: 'divider' });
+export const section = (text: string, accessory?: types.SectionBlockAccessory, blockId?: string): types.SectionBlock => ({
   type: 'section',
   text: md(text),
   ...(accessory ? { accessory } : {}),
   ...(blockId ? { block_id: blockId } : {}),
 });
-export const fields = (items: string[]): Block => ({
+export const fields = (items: string[]): types.SectionBlock => ({
   type: 'section',
   fields: items.slice(0, limits.fields).map((f) => md(f, limits.fieldText)),
 });
-export const context = (items: string[]): Block => ({
+export const context = (items: string[]): types.ContextBlock => ({
   type: 'context',
   elements: items.slice(0, limits.contextElements).map((t) => md(t)),
 });
@@ -58,7 +74,7 @@ export interface ButtonOptions {
   url?: string;
   confirm?: { title: string; text: string; confirm: string; deny: string };
 }
-export function button(text: string, actionId: string, opts: ButtonOptions = {}): Record<string, unknown> {
+export function button(text: string, actionId: string, opts: ButtonOptions = {}): Button {
   return {
     type: 'button',
     text: plain(text, limits.buttonText),
@@ -78,23 +94,16 @@ export function button(text: string, actionId: string, opts: ButtonOptions = {})
       : {}),
   };
 }
-export const actions = (elements: Record<string, unknown>[], blockId?: string): Block => ({
+export const actions = (elements: ActionElement[], blockId?: string): types.ActionsBlock => ({
   type: 'actions',
   elements: elements.slice(0, limits.actionElements),
   ...(blockId ? { block_id: blockId } : {}),
 });
 
-export type PlainText = { type: 'plain_text'; text: string; emoji?: boolean };
-export interface Option {
-  text: PlainText;
-  value: string;
-  description?: PlainText;
-}
-const plainText = (text: string, max: number): PlainText => ({ type: 'plain_text', text: cut(text || ' ', max), emoji: true });
 export const option = (text: string, value: string, description?: string): Option => ({
-  text: plainText(text, limits.optionText),
+  text: plain(text, limits.optionText),
   value: value.slice(0, limits.optionValue),
-  ...(description ? { description: plainText(description, 75) } : {}),
+  ...(description ? { description: plain(description, 75) } : {}),
 });
 
 export interface InputOptions {
@@ -102,7 +111,23 @@ export interface InputOptions {
   hint?: string;
   dispatchAction?: boolean;
 }
-export function input(blockId: string, label: string, element: Record<string, unknown>, opts: InputOptions = {}): Block {
+export interface TextInputOptions {
+  max: number;
+  multiline?: boolean;
+  /** Prefilled text, cut to `max`. */
+  initial?: string | null;
+  placeholder?: string;
+}
+export const textInput = (actionId: string, o: TextInputOptions): types.PlainTextInput => ({
+  type: 'plain_text_input',
+  action_id: actionId,
+  max_length: o.max,
+  ...(o.multiline ? { multiline: true } : {}),
+  ...(o.initial ? { initial_value: cut(o.initial, o.max) } : {}),
+  ...(o.placeholder ? { placeholder: plain(o.placeholder, limits.placeholder) } : {}),
+});
+
+export function input(blockId: string, label: string, element: InputElement, opts: InputOptions = {}): types.InputBlock {
   return {
     type: 'input',
     block_id: blockId,
@@ -130,7 +155,7 @@ export interface ModalOptions {
   blocks: Block[];
   notifyOnClose?: boolean;
 }
-export function modal(o: ModalOptions): Record<string, unknown> {
+export function modal(o: ModalOptions): ModalView {
   if (o.privateMetadata && o.privateMetadata.length > limits.privateMetadata) {
     // A programming error, not user input: metadata holds ids only.
     throw new Error(`private_metadata over ${limits.privateMetadata} characters`);

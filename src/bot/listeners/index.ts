@@ -1,50 +1,22 @@
-import type { SlackApp } from '../slack-app.ts';
+import type { App } from '@slack/bolt';
 import type { BotDeps } from '../deps.ts';
-import { registerCrm } from './commands/crm.ts';
-import { registerVisitCommand } from './commands/visit.ts';
-import { registerLogVisitSubmission } from './views/log-visit.ts';
-import { registerLogAsVisitShortcut } from './shortcuts/log-as-visit.ts';
-import { registerLogVisitButtons } from './actions/log-visit.ts';
-import { registerOpp } from './commands/opp.ts';
-import { registerOpportunityView } from './views/opportunity.ts';
-import { registerOpportunityActions } from './actions/opportunity.ts';
-import { registerFollowUpActions } from './actions/followups.ts';
-import { registerSnoozeView } from './views/snooze.ts';
-import { registerAppHome } from './events/app-home.ts';
-import { registerStoreOptions } from './options/stores.ts';
-import { registerStoreCommand } from './commands/store.ts';
-import { registerClaimCommand } from './commands/claim.ts';
-import { registerClaimActions } from './actions/claim.ts';
-import { registerStoreCardActions } from './actions/store-card.ts';
-import { registerStoreForms } from './views/store-forms.ts';
-import { registerCreateStore } from './views/create-store.ts';
-import { registerRequestActions } from './actions/requests.ts';
-import { registerRequestForms } from './views/requests.ts';
-import { registerApprovalActions } from './actions/approvals.ts';
-import { registerApprovalCommentView } from './views/approval-comment.ts';
+import { registerActions } from './actions/index.ts';
+import { registerCommands } from './commands/index.ts';
+import { registerEvents } from './events/index.ts';
+import { registerOptions } from './options/index.ts';
+import { registerShortcuts } from './shortcuts/index.ts';
+import { registerViews } from './views/index.ts';
 
-/** Every listener of the app, by surface; each module binds its Slack ids (src/bot/ids.ts). */
-export function registerListeners(app: SlackApp, deps: BotDeps): void {
-  registerCrm(app, deps);
-  registerVisitCommand(app, deps);
-  registerLogVisitSubmission(app, deps);
-  registerLogAsVisitShortcut(app, deps);
-  registerLogVisitButtons(app, deps);
-  registerOpp(app, deps);
-  registerOpportunityView(app, deps);
-  registerOpportunityActions(app, deps);
-  registerFollowUpActions(app, deps);
-  registerSnoozeView(app, deps);
-  registerAppHome(app, deps);
-  registerStoreOptions(app, deps);
-  registerStoreCommand(app, deps);
-  registerClaimCommand(app, deps);
-  registerClaimActions(app, deps);
-  registerStoreCardActions(app, deps);
-  registerStoreForms(app, deps);
-  registerCreateStore(app, deps);
-  registerRequestActions(app, deps);
-  registerRequestForms(app, deps);
-  registerApprovalActions(app, deps);
-  registerApprovalCommentView(app, deps);
+/**
+ * Every listener of the app, by surface: each folder binds its Slack ids (src/bot/ids.ts) in its own
+ * index.ts. Listeners never import each other: what two of them share is a screen (src/bot/screens)
+ * or a way to answer (src/bot/respond.ts).
+ */
+export function registerListeners(app: App, deps: BotDeps): void {
+  registerCommands(app, deps);
+  registerActions(app, deps);
+  registerViews(app, deps);
+  registerOptions(app, deps);
+  registerEvents(app, deps);
+  registerShortcuts(app, deps);
 }

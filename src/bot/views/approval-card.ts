@@ -3,9 +3,10 @@ import type { RequestEvent } from '../../domain/approvals/notices.ts';
 import type { ApprovalRecord, StepRecord } from '../../domain/approvals/queries.ts';
 import { formatDate, formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
-import { actions, button, capBlocks, context, cut, divider, esc, fields, header, input, limits, modal, section, type Block } from '../blocks/kit.ts';
+import { actions, button, capBlocks, context, cut, divider, esc, fields, header, input, limits, modal, section, type Block, type ModalView } from '../blocks/kit.ts';
 import { t, tCode, type BotKey } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
+import { idField, metadataCodec, oneOf } from '../blocks/metadata.ts';
 import { createdMessage, formatAmount } from './opportunity-modal.ts';
 
 // The approval card (a DM to each approver of a step), the requester's notices, the record modal and
@@ -340,7 +341,7 @@ export function requesterNotice(reader: Reader, r: ApprovalRecord, stepId: numbe
  * The whole record, for `/crm approvals` → Open. It only shows: decisions are made on the cards, and
  * the requester's buttons are on its notices, both in the DMs, where their outcome is redrawn.
  */
-export function approvalRecordModal(reader: Reader, r: ApprovalRecord): Record<string, unknown> {
+export function approvalRecordModal(reader: Reader, r: ApprovalRecord): ModalView {
   const current = r.currentStepId !== null ? stepOf(r, r.currentStepId) : undefined;
   const changes = changesBlock(reader, r);
   const state = current && r.status === 'pending'
@@ -364,20 +365,23 @@ export function approvalRecordModal(reader: Reader, r: ApprovalRecord): Record<s
 }
 
 export type CommentDecision = Extract<Decision, 'return' | 'reject'>;
+const commentDecisions: readonly CommentDecision[] = ['return', 'reject'];
+/** The comment modal's metadata: the step (`s`) and the decision (`d`). */
+const commentCodec = metadataCodec<{ s: number; d: CommentDecision }>({ s: idField, d: oneOf(commentDecisions) }, ['s', 'd']);
 export interface CommentMeta {
   stepId: number;
   decision: CommentDecision;
 }
 
 /** The comment a Return or Reject needs; what it decides rides in private_metadata. */
-export function decisionCommentModal(reader: Reader, meta: CommentMeta): Record<string, unknown> {
+export function decisionCommentModal(reader: Reader, meta: CommentMeta): ModalView {
   const d = meta.decision;
   return modal({
     callbackId: ids.views.decisionComment,
     title: t(reader, `appr.modal.${d}_title`),
     submit: t(reader, `appr.modal.${d}_submit`),
     close: t(reader, 'common.cancel'),
-    privateMetadata: JSON.stringify({ s: meta.stepId, d }),
+    privateMetadata: commentCodec.encode({ s: meta.stepId, d }),
     blocks: [
       input(COMMENT_BLOCK, t(reader, `appr.modal.${d}_label`), { type: 'plain_text_input', action_id: COMMENT_ACTION, multiline: true, max_length: COMMENT_MAX }, { hint: t(reader, `appr.modal.${d}_hint`) }),
     ],
@@ -385,12 +389,6 @@ export function decisionCommentModal(reader: Reader, meta: CommentMeta): Record<
 }
 
 export function parseCommentMeta(raw: string | undefined): CommentMeta | null {
-  try {
-    const v = JSON.parse(raw ?? '') as { s?: unknown; d?: unknown };
-    if (typeof v.s !== 'number' || !Number.isInteger(v.s) || v.s <= 0) return null;
-    if (v.d !== 'return' && v.d !== 'reject') return null;
-    return { stepId: v.s, decision: v.d };
-  } catch {
-    return null;
-  }
+  const m = commentCodec.decode(raw);
+  return m && { stepId: m.s, decision: m.d };
 }

@@ -30,6 +30,9 @@ export interface Notice {
   text: string;
 }
 
+/** A notice as one line: ✅ or ⚠️, then its text. */
+export const noticeLine = (n: Notice): string => `${n.kind === 'ok' ? '✅' : '⚠️'} ${n.text}`;
+
 const MAX_TEXT = 100;
 const MAX_PAGE = 1000;
 
@@ -87,7 +90,7 @@ export function claimListBlocks(reader: Reader, page: ClaimablePage, notice?: No
       text ? t(reader, 'claim.matching', { text: esc(text) }) : t(reader, 'claim.all'),
     ]),
   ];
-  if (notice) blocks.push(section(`${notice.kind === 'ok' ? '✅' : '⚠️'} ${notice.text}`, undefined, 'claim_notice'));
+  if (notice) blocks.push(section(noticeLine(notice), undefined, 'claim_notice'));
   if (usage.held >= usage.cap) blocks.push(context([t(reader, 'claim.usage_full')]));
   if (!page.stores.length) {
     blocks.push(section(text ? t(reader, 'claim.none_matching', { text: esc(text) }) : t(reader, 'claim.none')));

@@ -3,7 +3,8 @@ import type { Reader } from '../../i18n/index.ts';
 import { actions, button, capBlocks, context, cut, divider, esc, header, limits, type Block } from '../blocks/kit.ts';
 import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
-import { myDaySections, linesSection, type MyDay } from './today.ts';
+import { myDaySections, linesSection } from './today.ts';
+import type { MyDay } from '../../domain/followups/my-day.ts';
 import { formatAmount } from './opportunity-modal.ts';
 
 // App Home: quick buttons, then my day (as /crm today), then my open opportunities. Within 100

@@ -1,6 +1,6 @@
 import { formatDate } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
-import { actions, button, capBlocks, context, cut, divider, esc, header, limits, section, type Block } from '../blocks/kit.ts';
+import { actions, button, capBlocks, context, cut, divider, esc, header, limits, section, type Block, type Button } from '../blocks/kit.ts';
 import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { formatAmount } from './opportunity-modal.ts';
@@ -67,7 +67,7 @@ function closedText(reader: Reader, o: ListedOpportunity): string {
  * What I may do with an open opportunity. Won… needs the report approved and Lost… a report that
  * is not waiting (the domain refuses both otherwise, so the buttons are not offered).
  */
-function openButtons(reader: Reader, o: ListedOpportunity): Record<string, unknown>[] {
+function openButtons(reader: Reader, o: ListedOpportunity): Button[] {
   const value = String(o.id);
   return [
     button(t(reader, 'req.btn.change_stage'), requestUi.actions.openChangeStage, { value }),

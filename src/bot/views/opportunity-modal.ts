@@ -3,7 +3,7 @@ import type { StateValues } from '../schemas.ts';
 import { COMPETITORS_MAX, NAME_MAX, NOTES_MAX, openStages } from '../../domain/opportunities/opportunities.ts';
 import { formatDate } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
-import { context, cut, esc, input, limits, modal, option, section, type Block } from '../blocks/kit.ts';
+import { context, cut, esc, input, limits, modal, option, plain, section, type Block, type ModalView } from '../blocks/kit.ts';
 import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 
@@ -39,11 +39,11 @@ export interface OpportunityModalOptions {
   hint?: string | null;
 }
 
-const placeholder = (text: string) => ({ type: 'plain_text', text: cut(text, limits.placeholder), emoji: true });
+const placeholder = (text: string) => plain(text, limits.placeholder);
 
 export const storeOption = (s: PreselectedStore) => option(`${s.name} · ${s.code}`, String(s.id));
 
-export function opportunityModal(reader: Reader, opts: OpportunityModalOptions = {}): Record<string, unknown> {
+export function opportunityModal(reader: Reader, opts: OpportunityModalOptions = {}): ModalView {
   const blocks: Block[] = [];
   if (opts.hint) blocks.push(context([opts.hint]));
   blocks.push(

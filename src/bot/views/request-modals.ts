@@ -1,13 +1,15 @@
 import type { ApprovalRecord } from '../../domain/approvals/queries.ts';
-import type { StateValue, StateValues } from '../schemas.ts';
+import type { StateValues } from '../schemas.ts';
+import { numberValue, selectedId, stateOf, textValue } from '../blocks/state.ts';
 import { COMMENT_MAX, CONTRACT_NO_MAX, flows, type Flow } from '../../domain/approvals/flows.ts';
 import { COMPETITORS_MAX, NAME_MAX, NOTES_MAX, openStages, STAGE_NOTE_MAX, type OpportunityStage } from '../../domain/opportunities/opportunities.ts';
 import type { TeamMember } from '../../domain/people/team.ts';
 import { formatDate, formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
-import { context, cut, esc, input, limits, modal, option, section, type Block } from '../blocks/kit.ts';
+import { context, cut, esc, input, limits, modal, option, plain, section, textInput, type Block, type InputElement, type ModalView } from '../blocks/kit.ts';
 import { t, tCode, type BotKey } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
+import { flagWith, idField, metadataCodec, oneOf, urlField, viewIdField } from '../blocks/metadata.ts';
 import { formatAmount, parseAmount } from './opportunity-modal.ts';
 
 // The requester's modals: change an opportunity's stage, ask to close it as won (sign) or lost
@@ -54,46 +56,14 @@ export interface RequestMeta {
   pv?: string;
 }
 
-export function encodeRequestMeta(m: RequestMeta): string {
-  const out: RequestMeta = { id: m.id };
-  if (m.f) out.f = m.f;
-  // A response_url is short; an odd one is left out rather than overflowing private_metadata.
-  if (m.r && m.r.length <= 1000) {
-    out.r = m.r;
-    if (m.l) out.l = 1;
-  }
-  if (m.pv && m.pv.length <= 100) out.pv = m.pv;
-  return JSON.stringify(out);
-}
-
-export function parseRequestMeta(raw: unknown): RequestMeta | null {
-  if (typeof raw !== 'string' || !raw) return null;
-  try {
-    const o = JSON.parse(raw) as Record<string, unknown>;
-    if (typeof o.id !== 'number' || !Number.isInteger(o.id) || o.id <= 0) return null;
-    return {
-      id: o.id,
-      ...(typeof o.f === 'string' && (flows as readonly string[]).includes(o.f) ? { f: o.f as Flow } : {}),
-      ...(typeof o.r === 'string' && /^https?:\/\//.test(o.r) ? { r: o.r, ...(o.l === 1 ? { l: 1 as const } : {}) } : {}),
-      ...(typeof o.pv === 'string' ? { pv: o.pv } : {}),
-    };
-  } catch {
-    return null;
-  }
-}
+export const { encode: encodeRequestMeta, decode: parseRequestMeta } = metadataCodec<RequestMeta>(
+  { id: idField, f: oneOf(flows), r: urlField, l: flagWith('r'), pv: viewIdField },
+  ['id'],
+);
 
 // ---- building blocks -------------------------------------------------------------------------
 
-const placeholder = (text: string) => ({ type: 'plain_text', text: cut(text, limits.placeholder), emoji: true });
-
-const textInput = (actionId: string, o: { max: number; multiline?: boolean; initial?: string | null; placeholder?: string }) => ({
-  type: 'plain_text_input',
-  action_id: actionId,
-  max_length: o.max,
-  ...(o.multiline ? { multiline: true } : {}),
-  ...(o.initial ? { initial_value: cut(o.initial, o.max) } : {}),
-  ...(o.placeholder ? { placeholder: placeholder(o.placeholder) } : {}),
-});
+const placeholder = (text: string) => plain(text, limits.placeholder);
 
 const amountInput = (reader: Reader, block: string, label: string, initial: number | undefined): Block =>
   input(
@@ -178,7 +148,7 @@ export function transferInputs(reader: Reader, choices: TransferChoices, v: { to
   // A former target who is no longer among the options (left the team) is not preselected.
   const preselected = v.to ? (search ? v.to : choices.people.find((p) => p.id === v.to!.id)) : undefined;
   const common = { placeholder: placeholder(t(reader, 'req.field.to_placeholder')), ...(preselected ? { initial_option: personOption(preselected) } : {}) };
-  const select = search
+  const select: InputElement = search
     ? { type: 'external_select', action_id: requestUi.actions.personSearch, min_query_length: 0, ...common }
     : { type: 'static_select', action_id: 'toPersonId', options: choices.people.map(personOption), ...common };
   return [input('toPersonId', t(reader, 'req.field.to'), select), reasonInput(reader, v.reason)];
@@ -227,7 +197,7 @@ interface FormOptions {
   inputs: Block[] | null;
 }
 
-function form(reader: Reader, o: FormOptions): Record<string, unknown> {
+function form(reader: Reader, o: FormOptions): ModalView {
   return modal({
     callbackId: o.callbackId,
     title: t(reader, o.titleKey),
@@ -239,7 +209,7 @@ function form(reader: Reader, o: FormOptions): Record<string, unknown> {
 }
 
 /** Another open stage and a note; the current stage is not offered (moving to it changes nothing). */
-export function changeStageModal(reader: Reader, o: OpportunityFacts, meta: RequestMeta): Record<string, unknown> {
+export function changeStageModal(reader: Reader, o: OpportunityFacts, meta: RequestMeta): ModalView {
   const stages = openStages.filter((s) => s !== o.stage).map((s) => option(t(reader, `opp.stage.${s}`), s));
   return form(reader, {
     callbackId: requestUi.views.changeStage,
@@ -255,7 +225,7 @@ export function changeStageModal(reader: Reader, o: OpportunityFacts, meta: Requ
 }
 
 /** Close as won: the signed amount (the expected one to start from), the date (today), the contract. */
-export function signModal(reader: Reader, o: OpportunityFacts, today: string, meta: RequestMeta): Record<string, unknown> {
+export function signModal(reader: Reader, o: OpportunityFacts, today: string, meta: RequestMeta): ModalView {
   return form(reader, {
     callbackId: ids.views.requestSign,
     titleKey: 'req.title.sign',
@@ -266,7 +236,7 @@ export function signModal(reader: Reader, o: OpportunityFacts, today: string, me
   });
 }
 
-export function terminateModal(reader: Reader, o: OpportunityFacts, meta: RequestMeta): Record<string, unknown> {
+export function terminateModal(reader: Reader, o: OpportunityFacts, meta: RequestMeta): ModalView {
   return form(reader, {
     callbackId: ids.views.requestTerminate,
     titleKey: 'req.title.terminate',
@@ -277,7 +247,7 @@ export function terminateModal(reader: Reader, o: OpportunityFacts, meta: Reques
   });
 }
 
-export function requestTransferModal(reader: Reader, store: StoreFacts, choices: TransferChoices, meta: RequestMeta): Record<string, unknown> {
+export function requestTransferModal(reader: Reader, store: StoreFacts, choices: TransferChoices, meta: RequestMeta): ModalView {
   const inputs = transferInputs(reader, choices);
   return form(reader, {
     callbackId: ids.views.requestTransfer,
@@ -289,7 +259,7 @@ export function requestTransferModal(reader: Reader, store: StoreFacts, choices:
   });
 }
 
-export function requestExtendModal(reader: Reader, store: StoreFacts, meta: RequestMeta): Record<string, unknown> {
+export function requestExtendModal(reader: Reader, store: StoreFacts, meta: RequestMeta): ModalView {
   return form(reader, {
     callbackId: ids.views.requestExtend,
     titleKey: 'req.title.extend',
@@ -355,7 +325,7 @@ export function resubmitModal(
   record: Pick<ApprovalRecord, 'id' | 'flow' | 'fields' | 'transferTo' | 'steps' | 'store' | 'opportunity'>,
   choices: TransferChoices,
   meta: RequestMeta,
-): Record<string, unknown> {
+): ModalView {
   const inputs = resubmitInputs(reader, record, choices);
   return form(reader, {
     callbackId: ids.views.resubmit,
@@ -374,33 +344,12 @@ export function resubmitModal(
 
 // ---- reading a submission --------------------------------------------------------------------
 
-/** The submitted state, in the shape checked at the edge (src/bot/schemas.ts). */
-export type RequestValues = StateValues;
-
-const first = (values: RequestValues, block: string): StateValue | undefined => Object.values(values[block] ?? {})[0];
-
-/** A text input's value, or undefined when empty. */
-function text(values: RequestValues, block: string): string | undefined {
-  const v = first(values, block)?.value;
-  return typeof v === 'string' && v.trim() ? v : undefined;
-}
-
 /** A typed amount in minor units: NaN when it is no number (the domain then reports every other field too). */
-function amount(values: RequestValues, block: string): { value: number | undefined; unreadable: boolean } {
-  const typed = text(values, block)?.trim();
+function amount(values: StateValues, block: string): { value: number | undefined; unreadable: boolean } {
+  const typed = textValue(values, block)?.trim();
   if (!typed) return { value: undefined, unreadable: false };
   const minor = parseAmount(typed);
   return { value: minor ?? Number.NaN, unreadable: minor === null };
-}
-
-function wholeNumber(values: RequestValues, block: string): number | undefined {
-  const v = text(values, block);
-  return v === undefined ? undefined : /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : Number.NaN;
-}
-
-function selectedId(values: RequestValues, block: string): number | undefined {
-  const v = first(values, block)?.selected_option?.value;
-  return typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : undefined;
 }
 
 export interface ReadForm {
@@ -411,32 +360,32 @@ export interface ReadForm {
 }
 
 /** The stage as picked; the domain refuses anything that is not one. */
-export function readChangeStage(values: RequestValues): { stage: OpportunityStage; note: string } {
-  return { stage: (first(values, 'stage')?.selected_option?.value ?? '') as OpportunityStage, note: text(values, 'note') ?? '' };
+export function readChangeStage(values: StateValues): { stage: OpportunityStage; note: string } {
+  return { stage: (stateOf(values, 'stage')?.selected_option?.value ?? '') as OpportunityStage, note: textValue(values, 'note') ?? '' };
 }
 
 /** What was typed in a flow's inputs, as the domain's input. */
-export function readRequest(flow: Flow, values: RequestValues): ReadForm {
+export function readRequest(flow: Flow, values: StateValues): ReadForm {
   switch (flow) {
     case 'report': {
       const a = amount(values, 'amount');
       return {
-        input: { name: text(values, 'name') ?? '', amount: a.value, expectedCloseAt: first(values, 'expectedCloseAt')?.selected_date ?? undefined, competitors: text(values, 'competitors'), notes: text(values, 'notes') },
+        input: { name: textValue(values, 'name') ?? '', amount: a.value, expectedCloseAt: stateOf(values, 'expectedCloseAt')?.selected_date ?? undefined, competitors: textValue(values, 'competitors'), notes: textValue(values, 'notes') },
         unreadable: a.unreadable ? 'amount' : null,
       };
     }
     case 'sign': {
       const a = amount(values, 'wonAmount');
       return {
-        input: { wonAmount: a.value, wonAt: first(values, 'wonAt')?.selected_date ?? undefined, contractNo: text(values, 'contractNo') ?? '', note: text(values, 'note') },
+        input: { wonAmount: a.value, wonAt: stateOf(values, 'wonAt')?.selected_date ?? undefined, contractNo: textValue(values, 'contractNo') ?? '', note: textValue(values, 'note') },
         unreadable: a.unreadable ? 'wonAmount' : null,
       };
     }
     case 'terminate':
-      return { input: { reason: text(values, 'reason') ?? '' }, unreadable: null };
+      return { input: { reason: textValue(values, 'reason') ?? '' }, unreadable: null };
     case 'transfer':
-      return { input: { toPersonId: selectedId(values, 'toPersonId'), reason: text(values, 'reason') ?? '' }, unreadable: null };
+      return { input: { toPersonId: selectedId(values, 'toPersonId'), reason: textValue(values, 'reason') ?? '' }, unreadable: null };
     case 'extend':
-      return { input: { days: wholeNumber(values, 'days'), reason: text(values, 'reason') ?? '' }, unreadable: null };
+      return { input: { days: numberValue(values, 'days'), reason: textValue(values, 'reason') ?? '' }, unreadable: null };
   }
 }

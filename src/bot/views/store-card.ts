@@ -5,7 +5,7 @@ import { formatDate, formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
-import { actions, button, context, cut, divider, esc, fields, header, section, type Block } from '../blocks/kit.ts';
+import { actions, button, context, cut, divider, esc, fields, header, section, type Block, type Button } from '../blocks/kit.ts';
 
 export type StoreCardData = Awaited<ReturnType<typeof getStore>>;
 
@@ -97,7 +97,7 @@ export function storeCardBlocks(reader: Reader, s: StoreCardData, viewer: CardVi
  * A rep asks its lead to transfer or extend a store it holds (a lead does it itself). A customer's
  * protection does not run out: nothing to extend.
  */
-function ownerRequestButtons(reader: Reader, s: StoreCardData, actor: Actor): Record<string, unknown>[] {
+function ownerRequestButtons(reader: Reader, s: StoreCardData, actor: Actor): Button[] {
   if (actor.role !== 'rep' || s.ownerId !== actor.id) return [];
   const value = String(s.id);
   return [

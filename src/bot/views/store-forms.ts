@@ -5,7 +5,8 @@ import { formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { t, tCode, type BotKey } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
-import { capBlocks, context, cut, divider, esc, input, limits, modal, option, section, type Block } from '../blocks/kit.ts';
+import { capBlocks, context, cut, divider, esc, input, limits, modal, option, section, textInput, type Block, type InputElement, type ModalView, type PlainText } from '../blocks/kit.ts';
+import { flagWith, idField, metadataCodec, urlField, viewIdField } from '../blocks/metadata.ts';
 import { storeCardBlocks, type CardViewer, type StoreCardData } from './store-card.ts';
 
 // The modals of the store card: add contact, release, transfer, extend, set status, history, and the
@@ -37,69 +38,36 @@ export interface FormMeta {
   pv?: string;
 }
 
-export function encodeFormMeta(m: FormMeta): string {
-  const out: FormMeta = { s: m.s };
-  // A response_url is short; an odd one is left out rather than overflowing private_metadata.
-  if (m.r && m.r.length <= 1000) {
-    out.r = m.r;
-    if (m.x) out.x = 1;
-  }
-  if (m.pv && m.pv.length <= 100) out.pv = m.pv;
-  return JSON.stringify(out);
-}
-
-export function parseFormMeta(raw: unknown): FormMeta | null {
-  if (typeof raw !== 'string' || !raw) return null;
-  try {
-    const o = JSON.parse(raw) as Record<string, unknown>;
-    if (typeof o.s !== 'number' || !Number.isInteger(o.s) || o.s <= 0) return null;
-    return {
-      s: o.s,
-      ...(typeof o.r === 'string' && /^https?:\/\//.test(o.r) ? { r: o.r, ...(o.x === 1 ? { x: 1 as const } : {}) } : {}),
-      ...(typeof o.pv === 'string' ? { pv: o.pv } : {}),
-    };
-  } catch {
-    return null;
-  }
-}
+export const { encode: encodeFormMeta, decode: parseFormMeta } = metadataCodec<FormMeta>({ s: idField, r: urlField, x: flagWith('r'), pv: viewIdField }, ['s']);
 
 const storeLine = (reader: Reader, s: { name: string; code: string }) => t(reader, 'form.store_line', { name: esc(cut(s.name, 150)), code: esc(s.code) });
-
-const textInput = (actionId: string, o: { max: number; multiline?: boolean; initial?: string; placeholder?: string }) => ({
-  type: 'plain_text_input',
-  action_id: actionId,
-  max_length: o.max,
-  ...(o.multiline ? { multiline: true } : {}),
-  ...(o.initial ? { initial_value: cut(o.initial, o.max) } : {}),
-  ...(o.placeholder ? { placeholder: { type: 'plain_text', text: cut(o.placeholder, limits.placeholder) } } : {}),
-});
 
 const reasonInput = (reader: Reader, hintKey?: BotKey) =>
   input('reason', t(reader, 'form.reason'), textInput('reason', { max: 500, multiline: true }), hintKey ? { hint: t(reader, hintKey) } : {});
 
 /** Opened at once with the trigger id; replaced by the form when its data is read. */
-export function loadingModal(reader: Reader, title: string): Record<string, unknown> {
+export function loadingModal(reader: Reader, title: string): ModalView {
   return modal({ callbackId: storeUi.views.loading, title, close: t(reader, 'common.close'), blocks: [section(t(reader, 'form.loading'))] });
 }
 
 /** A modal that only says something (a refusal, a failure). */
-export function messageModal(reader: Reader, title: string, text: string): Record<string, unknown> {
+export function messageModal(reader: Reader, title: string, text: string): ModalView {
   return modal({ callbackId: storeUi.views.message, title, close: t(reader, 'common.close'), blocks: [section(text)] });
 }
 
 /** The store card in a modal (after create, "use this one", or a change made from such a card). */
-export function storeCardModal(reader: Reader, s: StoreCardData, viewer: CardViewer, now: Date, notice?: string): Record<string, unknown> {
+export function storeCardModal(reader: Reader, s: StoreCardData, viewer: CardViewer, now: Date, notice?: string): ModalView {
   const blocks = [...(notice ? [section(notice, undefined, 'card_notice')] : []), ...storeCardBlocks(reader, s, viewer, now)];
   return modal({
     callbackId: storeUi.views.card,
     title: t(reader, 'form.title.store'),
     close: t(reader, 'common.close'),
-    privateMetadata: JSON.stringify({ s: s.id }),
+    privateMetadata: encodeFormMeta({ s: s.id }),
     blocks: capBlocks(blocks, limits.viewBlocks, (n) => t(reader, 'common.more', { count: n })),
   });
 }
 
-export function addContactModal(reader: Reader, store: { name: string; code: string }, meta: FormMeta): Record<string, unknown> {
+export function addContactModal(reader: Reader, store: { name: string; code: string }, meta: FormMeta): ModalView {
   return modal({
     callbackId: ids.views.addContact,
     title: t(reader, 'form.title.add_contact'),
@@ -122,7 +90,7 @@ export function addContactModal(reader: Reader, store: { name: string; code: str
   });
 }
 
-export function releaseModal(reader: Reader, store: { name: string; code: string }, cooldownDays: number, meta: FormMeta): Record<string, unknown> {
+export function releaseModal(reader: Reader, store: { name: string; code: string }, cooldownDays: number, meta: FormMeta): ModalView {
   return modal({
     callbackId: ids.views.release,
     title: t(reader, 'form.title.release'),
@@ -144,10 +112,10 @@ export function transferModal(
   people: TeamMember[],
   more: boolean,
   meta: FormMeta,
-): Record<string, unknown> {
-  const placeholder = { type: 'plain_text', text: t(reader, 'form.transfer.search') };
+): ModalView {
+  const placeholder: PlainText = { type: 'plain_text', text: t(reader, 'form.transfer.search') };
   const personOption = (p: TeamMember) => option(p.name, String(p.id), p.unitName ?? undefined);
-  const select =
+  const select: InputElement =
     more || people.length > limits.options
       ? { type: 'external_select', action_id: storeUi.actions.transferPersonSearch, min_query_length: 0, placeholder }
       : { type: 'static_select', action_id: 'toPersonId', placeholder, options: people.slice(0, limits.options).map(personOption) };
@@ -168,7 +136,7 @@ export function transferModal(
   });
 }
 
-export function extendModal(reader: Reader, store: { name: string; code: string; protectedUntil: Date | null }, meta: FormMeta): Record<string, unknown> {
+export function extendModal(reader: Reader, store: { name: string; code: string; protectedUntil: Date | null }, meta: FormMeta): ModalView {
   return modal({
     callbackId: ids.views.extend,
     title: t(reader, 'form.title.extend'),
@@ -188,7 +156,7 @@ export function extendModal(reader: Reader, store: { name: string; code: string;
   });
 }
 
-export function setStatusModal(reader: Reader, store: { name: string; code: string; status: string }, meta: FormMeta): Record<string, unknown> {
+export function setStatusModal(reader: Reader, store: { name: string; code: string; status: string }, meta: FormMeta): ModalView {
   const options = storeStatuses.map((s) => option(t(reader, `card.status.${s}`), s));
   const initial = options.find((o) => o.value === store.status);
   return modal({
@@ -233,7 +201,7 @@ export function historyLine(reader: Reader, e: StoreHistory['entries'][number]):
   return parts.join(' · ');
 }
 
-export function historyModal(reader: Reader, h: StoreHistory): Record<string, unknown> {
+export function historyModal(reader: Reader, h: StoreHistory): ModalView {
   const visitLines = h.visits.map((v) =>
     t(reader, 'card.visit_line', {
       when: formatDateTime(v.at, reader.timezone),
@@ -257,7 +225,7 @@ export function historyModal(reader: Reader, h: StoreHistory): Record<string, un
     callbackId: ids.views.history,
     title: t(reader, 'form.title.history'),
     close: t(reader, 'common.close'),
-    privateMetadata: JSON.stringify({ s: h.store.id }),
+    privateMetadata: encodeFormMeta({ s: h.store.id }),
     blocks: capBlocks(blocks, limits.viewBlocks, (n) => t(reader, 'common.more', { count: n })),
   });
 }

@@ -1,86 +1,17 @@
 import { DAY_MS } from '../../domain/clock.ts';
-import type { Deps } from '../../domain/deps.ts';
-import { listFollowUps } from '../../domain/followups/followups.ts';
-import type { Actor } from '../../domain/org/roles.ts';
-import { poolUsage, type PoolUsage } from '../../domain/pools/cap.ts';
-import { loadSettings } from '../../domain/settings/settings.ts';
-import { addDays, formatDate, formatDateTime, zonedParts, zonedTimeToUtc } from '../../domain/time/zone.ts';
+import type { FollowUpItem, MyDay } from '../../domain/followups/my-day.ts';
+import { formatDate, formatDateTime, zonedParts, zonedTimeToUtc } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
-import { actions, button, capBlocks, context, cut, divider, esc, header, input, limits, modal, option, section, type Block } from '../blocks/kit.ts';
+import { actions, button, capBlocks, context, cut, divider, esc, header, input, limits, modal, option, section, type Block, type ModalView } from '../blocks/kit.ts';
 import { t } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
+import { idField, metadataCodec, urlField } from '../blocks/metadata.ts';
 
-// "My day": what /crm today shows and what the top of App Home shows. Data is loaded once
-// (loadMyDay); the builders are pure and keep Slack's limits for any amount of data.
+// "My day" (src/domain/followups/my-day.ts) as /crm today shows it and as the top of App Home shows
+// it. The builders are pure and keep Slack's limits for any amount of data.
 
-/** Protection ending within this many days is listed. */
-export const ENDING_DAYS = 3;
 /** Lists on a surface are cut at this many lines of text. */
 const LIST_LINES = 25;
-
-export interface FollowUpItem {
-  id: number;
-  dueAt: Date;
-  note: string | null;
-  snoozes: number;
-  store: { id: number; code: string; name: string };
-}
-
-export interface EndingStore {
-  id: number;
-  code: string;
-  name: string;
-  protectedUntil: Date | null;
-}
-
-export interface MyDay {
-  now: Date;
-  timezone: string;
-  overdue: FollowUpItem[];
-  overdueTotal: number;
-  dueToday: FollowUpItem[];
-  dueTodayTotal: number;
-  upcomingTotal: number;
-  ending: EndingStore[];
-  endingTotal: number;
-  usage: PoolUsage;
-}
-
-/** Everything "my day" shows for a person, in its own time zone. */
-export async function loadMyDay(deps: Deps, actor: Actor): Promise<MyDay> {
-  const now = deps.clock.now();
-  const settings = await loadSettings(deps.db);
-  const f = await listFollowUps(deps, actor);
-  const tomorrow = addDays(f.today, 1, f.timezone);
-  const horizon = addDays(f.today, 15, f.timezone);
-  const open = { personId: actor.id, status: 'open' } as const;
-  const endingWhere = { ownerId: actor.id, isCustomer: false, protectedUntil: { lte: new Date(now.getTime() + ENDING_DAYS * DAY_MS) } };
-  const [overdueTotal, dueTodayTotal, upcomingTotal, ending, endingTotal, usage] = await Promise.all([
-    deps.db.followUp.count({ where: { ...open, dueAt: { lt: f.today } } }),
-    deps.db.followUp.count({ where: { ...open, dueAt: { gte: f.today, lt: tomorrow } } }),
-    deps.db.followUp.count({ where: { ...open, dueAt: { gte: tomorrow, lt: horizon } } }),
-    deps.db.store.findMany({
-      where: endingWhere,
-      orderBy: [{ protectedUntil: 'asc' }, { id: 'asc' }],
-      take: LIST_LINES,
-      select: { id: true, code: true, name: true, protectedUntil: true },
-    }),
-    deps.db.store.count({ where: endingWhere }),
-    poolUsage(deps.db, actor.id, settings.poolCap),
-  ]);
-  return {
-    now,
-    timezone: f.timezone,
-    overdue: f.overdue,
-    overdueTotal,
-    dueToday: f.dueToday,
-    dueTodayTotal,
-    upcomingTotal,
-    ending,
-    endingTotal,
-    usage,
-  };
-}
 
 // ---- snooze choices ------------------------------------------------------------------------------
 
@@ -250,17 +181,14 @@ export interface SnoozeMetadata {
   r?: string;
 }
 
-export function snoozeModal(reader: Reader, meta: SnoozeMetadata, now: Date): Record<string, unknown> {
+export function snoozeModal(reader: Reader, meta: SnoozeMetadata, now: Date): ModalView {
   const tomorrow = snoozeTarget('tomorrow', now, reader.timezone);
-  // A response_url is short; should one ever not fit, the modal still works without the refresh.
-  const json = JSON.stringify(meta);
-  const privateMetadata = json.length <= limits.privateMetadata ? json : JSON.stringify({ f: meta.f });
   return modal({
     callbackId: ids.views.snooze,
     title: t(reader, 'snooze.modal.title'),
     submit: t(reader, 'snooze.modal.submit'),
     close: t(reader, 'snooze.modal.close'),
-    privateMetadata,
+    privateMetadata: encodeSnoozeMetadata(meta),
     blocks: [
       input(snoozeBlocks.date, t(reader, 'snooze.field.date'), { type: 'datepicker', action_id: snoozeActions.date, initial_date: formatDate(tomorrow, reader.timezone) }),
       input(snoozeBlocks.time, t(reader, 'snooze.field.time'), { type: 'timepicker', action_id: snoozeActions.time, initial_time: '09:00' }),
@@ -268,15 +196,8 @@ export function snoozeModal(reader: Reader, meta: SnoozeMetadata, now: Date): Re
   });
 }
 
-export function parseSnoozeMetadata(raw: string): SnoozeMetadata | null {
-  try {
-    const m = JSON.parse(raw) as Partial<SnoozeMetadata>;
-    if (typeof m.f !== 'number' || !Number.isInteger(m.f) || m.f <= 0) return null;
-    return { f: m.f, ...(typeof m.r === 'string' ? { r: m.r } : {}) };
-  } catch {
-    return null;
-  }
-}
+// A response_url is short; should one ever not fit, the modal still works without the refresh.
+export const { encode: encodeSnoozeMetadata, decode: parseSnoozeMetadata } = metadataCodec<SnoozeMetadata>({ f: idField, r: urlField }, ['f']);
 
 /** The picked date (`2026-11-23`) and time (`09:30`) as an instant in the reader's time zone. */
 export function pickedInstant(date: string | null | undefined, time: string | null | undefined, tz: string): Date | null {

@@ -4,7 +4,7 @@ import { storeStages } from '../../domain/stores/fields.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { t, type BotKey } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
-import { context, cut, esc, input, limits, modal, option, plain, type Block } from '../blocks/kit.ts';
+import { context, cut, esc, input, limits, modal, option, plain, type Block, type ModalView } from '../blocks/kit.ts';
 
 // The log-visit modal. Input block ids are the domain's field names (logVisit's input), so that a
 // domain issue's path names the block it belongs under. The date and time pickers sit in an actions
@@ -64,7 +64,7 @@ export interface VisitModalOptions {
 /** The picker's option for a store: the same text and value as the type-ahead (listeners/options/stores.ts). */
 export const storeOption = (s: StoreChoice) => option(`${s.name} · ${s.code}`, String(s.id));
 
-export function visitModal(reader: Reader, opts: VisitModalOptions = {}): Record<string, unknown> {
+export function visitModal(reader: Reader, opts: VisitModalOptions = {}): ModalView {
   const b = visitIds.blocks;
   const a = visitIds.actions;
   const placeholder = (key: BotKey) => plain(t(reader, key), limits.placeholder);

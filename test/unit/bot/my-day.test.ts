@@ -11,10 +11,9 @@ import {
   snoozeModal,
   snoozeTarget,
   todayMessage,
-  type FollowUpItem,
-  type MyDay,
 } from '../../../src/bot/views/today.ts';
 import { DAY_MS } from '../../../src/domain/clock.ts';
+import type { FollowUpItem, MyDay } from '../../../src/domain/followups/my-day.ts';
 import { checkBlocks, checkModal } from './limits.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,31 +1,27 @@
-import type { SlackApp } from '../../slack-app.ts';
+import type { App } from '@slack/bolt';
+import { isDomainError } from '../../../domain/errors.ts';
+import { poolOpensAt } from '../../../domain/pools/claimable.ts';
+import { claimStore } from '../../../domain/pools/pools.ts';
+import { once } from '../../../domain/once.ts';
+import { formatDate } from '../../../domain/time/zone.ts';
+import { cut, esc } from '../../blocks/kit.ts';
 import { who, type Who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
-import { once } from '../../once.ts';
-import { failureText } from '../../reply.ts';
-import { cut, esc } from '../../blocks/kit.ts';
-import { claimListBlocks, claimListText, claimRowPrefix, parseClaimRef, parseListState, type Notice } from '../../views/claim-list.ts';
-import { asBlocks, cardModalView, type ActionBody, type ButtonAction, type Json } from './store-card.ts';
-import { isDomainError } from '../../../domain/errors.ts';
-import { listClaimable, poolOpensAt, type ClaimableInput } from '../../../domain/pools/claimable.ts';
-import { claimStore } from '../../../domain/pools/pools.ts';
-import { formatDate } from '../../../domain/time/zone.ts';
+import { answer, clickedInModal, directMessage, failureText, inPlace } from '../../respond.ts';
+import { checked, type BlockActionsBody } from '../../schemas.ts';
+import { claimListMessage } from '../../screens/claim-list.ts';
+import { cardModalView } from '../../screens/store-card.ts';
+import { claimRowPrefix, noticeLine, parseClaimRef, parseListState, type Notice } from '../../views/claim-list.ts';
 
 // Claim buttons (from the claim list, the store card and the visit confirmation), the list's
 // paging, and App Home's "Claim stores". The list is redrawn in place through the action's
 // response_url; a claim elsewhere is answered ephemerally.
 
-/** The claim list as a message, for a response_url or a DM. */
-export async function claimListMessage(deps: BotDeps, w: Who, input: ClaimableInput, notice?: Notice) {
-  const page = await listClaimable(deps, w.actor, input);
-  return { text: notice ? `${notice.kind === 'ok' ? '✅' : '⚠️'} ${notice.text}` : claimListText(w.reader, page), blocks: asBlocks(claimListBlocks(w.reader, page, notice)) };
-}
-
 /** The store's name as its list row shows it (first line of the row), to say which store a notice is about. */
-function rowName(body: ActionBody, storeId: number): string | null {
-  const row = body.message?.blocks?.find((b: Json) => b.block_id === `${claimRowPrefix}${storeId}`);
+function rowName(body: BlockActionsBody, storeId: number): string | null {
+  const row = body.message?.blocks?.find((b) => b.block_id === `${claimRowPrefix}${storeId}`);
   const text = row?.text?.text;
   if (typeof text !== 'string') return null;
   const m = /^\*(.+?)\* · /.exec(text.split('\n')[0] ?? '');
@@ -42,12 +38,12 @@ async function failureNotice(deps: BotDeps, w: Who, e: unknown): Promise<string>
   return text;
 }
 
-export function registerClaimActions(app: SlackApp, deps: BotDeps): void {
-  app.action(ids.actions.claim, async ({ ack, body, action, context, client, respond }) => {
-    await ack();
+export function registerClaimActions(app: App, deps: BotDeps): void {
+  app.action(ids.actions.claim, async (args) => {
+    await args.ack();
+    const { body: b, action: a } = checked(args);
+    const { context, client, respond } = args;
     const w = who(context);
-    const b = body as unknown as ActionBody;
-    const a = action as ButtonAction;
     const ref = parseClaimRef(a.value);
     if (!ref) return;
     const fromList = !!b.response_url && (a.block_id ?? '').startsWith(claimRowPrefix);
@@ -56,7 +52,7 @@ export function registerClaimActions(app: SlackApp, deps: BotDeps): void {
     const key = `claim:${w.actor.id}:${ref.s}:${where}`;
     let notice: Notice;
     try {
-      const r = await once(deps.db, key, deps.clock.now(), () => claimStore(deps, w.actor, ref.s));
+      const r = await once(deps, key, () => claimStore(deps, w.actor, ref.s));
       if (!r.ran) return;
       context.homeStale = true;
       const { store, usage } = r.value;
@@ -79,39 +75,29 @@ export function registerClaimActions(app: SlackApp, deps: BotDeps): void {
       if (fromList) {
         await respond({ replace_original: true, ...(await claimListMessage(deps, w, { text: ref.q ?? '', page: ref.p ?? 0 }, notice)) });
       } else if (b.response_url) {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: `${notice.kind === 'ok' ? '✅' : '⚠️'} ${notice.text}` });
-      } else if (b.container?.type === 'view' && b.view?.type === 'modal' && b.view.id) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: noticeLine(notice) });
+      } else if (clickedInModal(b) && b.view?.id) {
         // A card shown in a modal: redraw it with the outcome.
-        await client.views.update({ view_id: b.view.id, view: await cardModalView(deps, w, ref.s, `${notice.kind === 'ok' ? '✅' : '⚠️'} ${notice.text}`) });
+        await client.views.update({ view_id: b.view.id, view: await cardModalView(deps, w, ref.s, noticeLine(notice)) });
       } else {
-        await client.chat.postMessage({ channel: b.user.id, text: `${notice.kind === 'ok' ? '✅' : '⚠️'} ${notice.text}` });
+        await client.chat.postMessage({ channel: b.user.id, text: noticeLine(notice) });
       }
     } catch (e) {
       console.error('claim: could not answer', e);
     }
   });
 
-  app.action(ids.actions.claimPage, async ({ ack, action, context, respond }) => {
-    await ack();
-    const w = who(context);
-    const state = parseListState((action as ButtonAction).value);
-    if (!state) return;
-    try {
-      await respond({ replace_original: true, ...(await claimListMessage(deps, w, { text: state.q, page: state.p })) });
-    } catch (e) {
-      await respond({ response_type: 'ephemeral', replace_original: false, text: failureText(w.reader, e) }).catch(() => undefined);
-    }
+  app.action(ids.actions.claimPage, async (args) => {
+    const w = who(args.context);
+    const state = parseListState(checked(args).action.value);
+    await answer({ ack: args.ack, reader: w.reader, to: inPlace(args.respond) }, async () =>
+      state ? claimListMessage(deps, w, { text: state.q, page: state.p }) : undefined,
+    );
   });
 
   // App Home's "Claim stores": the list arrives as a DM (its buttons then update it in place).
-  app.action(ids.actions.homeClaim, async ({ ack, body, context, client }) => {
-    await ack();
-    const w = who(context);
-    const user = (body as unknown as ActionBody).user.id;
-    try {
-      await client.chat.postMessage({ channel: user, ...(await claimListMessage(deps, w, {})) });
-    } catch (e) {
-      await client.chat.postMessage({ channel: user, text: failureText(w.reader, e) }).catch(() => undefined);
-    }
+  app.action(ids.actions.homeClaim, async (args) => {
+    const w = who(args.context);
+    await answer({ ack: args.ack, reader: w.reader, to: directMessage(args.client, checked(args).body.user.id) }, () => claimListMessage(deps, w, {}));
   });
 }

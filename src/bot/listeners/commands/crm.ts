@@ -1,69 +1,48 @@
-import type { SlackApp } from '../../slack-app.ts';
+import type { App } from '@slack/bolt';
+import { setLocale } from '../../../domain/people/people.ts';
+import { listMyPool, myPoolUsage } from '../../../domain/pools/pools.ts';
+import { toLocale } from '../../../i18n/index.ts';
+import { cut, esc } from '../../blocks/kit.ts';
 import { who, type Who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
-import { setLocale } from '../../../domain/people/people.ts';
-import { listMyPool } from '../../../domain/pools/pools.ts';
-import { poolUsage } from '../../../domain/pools/cap.ts';
-import { loadSettings } from '../../../domain/settings/settings.ts';
-import { toLocale } from '../../../i18n/index.ts';
-import { failureText } from '../../reply.ts';
-import { cut, esc } from '../../blocks/kit.ts';
-import { poolMessage, POOL_LIST_MAX } from '../../views/pool.ts';
-import { loadMyDay, todayMessage } from '../../views/today.ts';
+import { answer, ephemeral, failureText } from '../../respond.ts';
+import { approvalsListMessage } from '../../screens/approvals-list.ts';
+import { myDayMessage } from '../../screens/my-day.ts';
 import { firstPages } from '../../views/approvals-list.ts';
-import { approvalsListMessage } from '../actions/approvals.ts';
+import { poolMessage, POOL_LIST_MAX } from '../../views/pool.ts';
 
 /** `/crm` — help, `today` (my day), `pool` (my private stores), `approvals` (to-do, done, mine), and `lang zh|en`. */
-export function registerCrm(app: SlackApp, deps: BotDeps): void {
+export function registerCrm(app: App, deps: BotDeps): void {
   app.command(ids.commands.crm, async ({ command, ack, context, respond }) => {
-    const { actor, reader } = who(context);
+    const w = who(context);
+    const { actor, reader } = w;
     const [sub = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
+    // The lists ack at once and follow through the response_url.
+    const later = { ack: () => ack(), reader, to: ephemeral(respond) };
     switch (sub.toLowerCase()) {
       case 'help':
         await ack({ response_type: 'ephemeral', text: t(reader, 'crm.help') });
         return;
       case 'today':
       case 'day':
-      case '今天': {
-        // Ack at once; the list follows through the response_url.
-        await ack();
-        try {
-          const message = todayMessage(reader, await loadMyDay(deps, actor));
-          await respond({ response_type: 'ephemeral', ...message });
-        } catch (e) {
-          await respond({ response_type: 'ephemeral', text: failureText(reader, e) });
-        }
+      case '今天':
+        await answer(later, () => myDayMessage(deps, w));
         return;
-      }
       case 'pool':
-      case '私海': {
-        await ack();
-        try {
-          const settings = await loadSettings(deps.db);
-          const [stores, total, usage] = await Promise.all([
-            listMyPool(deps, actor, { take: POOL_LIST_MAX }),
-            deps.db.store.count({ where: { ownerId: actor.id } }),
-            poolUsage(deps.db, actor.id, settings.poolCap),
-          ]);
-          await respond({ response_type: 'ephemeral', ...poolMessage(reader, stores, total, usage, deps.clock.now()) });
-        } catch (e) {
-          await respond({ response_type: 'ephemeral', text: failureText(reader, e) });
-        }
+      case '私海':
+        await answer(later, async () => {
+          const [stores, usage] = await Promise.all([listMyPool(deps, actor, { take: POOL_LIST_MAX }), myPoolUsage(deps, actor)]);
+          // Every store I own counts either toward the cap or as a customer.
+          return poolMessage(reader, stores, usage.held + usage.customers, usage, deps.clock.now());
+        });
         return;
-      }
       case 'approvals':
       case 'approval':
-      case '审批': {
-        await ack();
-        try {
-          await respond({ response_type: 'ephemeral', ...(await approvalsListMessage(deps, { actor, reader }, firstPages)) });
-        } catch (e) {
-          await respond({ response_type: 'ephemeral', text: failureText(reader, e) });
-        }
+      case '审批':
+        await answer(later, () => approvalsListMessage(deps, w, firstPages));
         return;
-      }
       case 'lang':
       case 'language':
       case '语言': {

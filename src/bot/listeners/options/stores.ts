@@ -1,4 +1,4 @@
-import type { SlackApp } from '../../slack-app.ts';
+import type { App } from '@slack/bolt';
 import { who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
@@ -6,7 +6,7 @@ import { option } from '../../blocks/kit.ts';
 import { searchStores } from '../../../domain/stores/search.ts';
 
 /** Type-ahead for every store picker (visit, opportunity): the stores the person may see. */
-export function registerStoreOptions(app: SlackApp, deps: BotDeps): void {
+export function registerStoreOptions(app: App, deps: BotDeps): void {
   app.options(ids.actions.storeSelect, async ({ ack, payload, context }) => {
     const { actor } = who(context);
     const text = String(payload.value ?? '').trim();

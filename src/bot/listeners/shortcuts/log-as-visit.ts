@@ -1,16 +1,16 @@
-import type { SlackApp } from '../../slack-app.ts';
+import type { App } from '@slack/bolt';
 import { who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
+import { openVisitModal, storeFromText } from '../../screens/visit-modal.ts';
 import { messageToSummary } from '../../views/visit-modal.ts';
-import { openVisitModal, storeFromText } from '../commands/visit.ts';
 
 /** A store code in a message (`CRM202611220001`) preselects that store. */
 const STORE_CODE = /\bCRM\d{12}\b/i;
 
 /** The "Log as visit" message shortcut: the log-visit modal with the message's text as the summary. */
-export function registerLogAsVisitShortcut(app: SlackApp, deps: BotDeps): void {
+export function registerLogAsVisitShortcut(app: App, deps: BotDeps): void {
   app.shortcut(ids.shortcuts.logAsVisit, async ({ shortcut, ack, context, client, respond }) => {
     await ack();
     const { actor, reader } = who(context);

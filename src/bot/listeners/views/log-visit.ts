@@ -1,15 +1,16 @@
-import type { SlackApp } from '../../slack-app.ts';
+import type { App } from '@slack/bolt';
+import { once } from '../../../domain/once.ts';
+import { logVisit, type LogVisitInput } from '../../../domain/visits/visits.ts';
+import { cut } from '../../blocks/kit.ts';
 import { who } from '../../context.ts';
 import { readWhenField } from '../../dates.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
-import { cut } from '../../blocks/kit.ts';
-import { once, submissionKey } from '../../once.ts';
-import { failurePlain, modalErrors } from '../../reply.ts';
-import { readVisitForm, visitIds, visitInputBlocks, type WhenInput } from '../../views/visit-modal.ts';
-import { logVisit, type LogVisitInput } from '../../../domain/visits/visits.ts';
+import { submissionKey } from '../../once.ts';
+import { failurePlain, modalErrors } from '../../respond.ts';
 import { submittedValues } from '../../schemas.ts';
+import { readVisitForm, visitIds, visitInputBlocks, type WhenInput } from '../../views/visit-modal.ts';
 
 /** What a "when" field showed, for its error message: the typed text, else the picked date and time. */
 const shown = (w: WhenInput) => cut(w.text ?? [w.date, w.time].filter(Boolean).join(' '), 100);
@@ -17,16 +18,9 @@ const shown = (w: WhenInput) => cut(w.text ?? [w.date, w.time].filter(Boolean).j
 /**
  * The log-visit modal's submission: dates read in the person's language and time zone, the visit
  * logged once however often Slack delivers it, field errors inline; then the modal closes and the
- * confirmation with the store card arrives as a DM.
+ * confirmation with the store card arrives as a DM (written to the outbox with the visit).
  */
-export function registerLogVisitSubmission(app: SlackApp, deps: BotDeps): void {
-  // The date and time pickers live in actions blocks: Slack tells of each change; only the
-  // submission matters.
-  const pickers = [visitIds.actions.atDate, visitIds.actions.atTime, visitIds.actions.nextDate, visitIds.actions.nextTime];
-  app.action(new RegExp(`^(${pickers.join('|')})$`), async ({ ack }) => {
-    await ack();
-  });
-
+export function registerLogVisitSubmission(app: App, deps: BotDeps): void {
   app.view(ids.views.logVisit, async ({ ack, view, context }) => {
     const { actor, reader } = who(context);
     const now = deps.clock.now();
@@ -57,7 +51,7 @@ export function registerLogVisitSubmission(app: SlackApp, deps: BotDeps): void {
     } as LogVisitInput; // method and stage are checked by the domain, with issues under their blocks
     let outcome;
     try {
-      outcome = await once(deps.db, submissionKey(view), now, () => logVisit(deps, actor, input));
+      outcome = await once(deps, submissionKey(view), () => logVisit(deps, actor, input));
     } catch (e) {
       const placed = modalErrors(reader, e, visitInputBlocks, visitIds.blocks.storeId);
       await ack({ response_action: 'errors', errors: placed ?? { [visitIds.blocks.storeId]: failurePlain(reader, e) } });
@@ -65,9 +59,6 @@ export function registerLogVisitSubmission(app: SlackApp, deps: BotDeps): void {
     }
     await ack();
     // A second delivery of the same submission (a retry, a double click) only closes the modal.
-    if (!outcome.ran) return;
-    context.homeStale = true;
-
-    // The confirmation DM (with the store card) was written to the outbox with the visit.
+    if (outcome.ran) context.homeStale = true;
   });
 }

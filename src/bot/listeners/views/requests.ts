@@ -1,20 +1,21 @@
+import type { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { SlackApp } from '../../slack-app.ts';
+import type { Flow } from '../../../domain/approvals/flows.ts';
+import { getApproval } from '../../../domain/approvals/queries.ts';
+import { resubmitRequest, submitRequest, type RequestInput } from '../../../domain/approvals/requests.ts';
+import { once } from '../../../domain/once.ts';
+import { changeStage } from '../../../domain/opportunities/opportunities.ts';
+import { cut, esc } from '../../blocks/kit.ts';
 import { who, type Who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t, tCode } from '../../i18n/index.ts';
-import { once, submissionKey } from '../../once.ts';
-import { cut, esc } from '../../blocks/kit.ts';
-import { formBlocks, parseRequestMeta, readChangeStage, readRequest, requestUi, type ReadForm, type RequestMeta, type RequestValues } from '../../views/request-modals.ts';
-import { cardModalView, postResponse } from '../actions/store-card.ts';
-import { localized, opportunityListReply } from '../actions/requests.ts';
-import { errorsFor } from './store-forms.ts';
-import type { Flow } from '../../../domain/approvals/flows.ts';
-import { approvalRecord } from '../../../domain/approvals/queries.ts';
-import { resubmitRequest, submitRequest, type RequestInput } from '../../../domain/approvals/requests.ts';
-import { changeStage } from '../../../domain/opportunities/opportunities.ts';
-import { submittedValues } from '../../schemas.ts';
+import { submissionKey } from '../../once.ts';
+import { errorsFor, postResponse } from '../../respond.ts';
+import { submittedValues, type StateValues } from '../../schemas.ts';
+import { cardModalView } from '../../screens/store-card.ts';
+import { localized, opportunityListReply } from '../../screens/requests.ts';
+import { formBlocks, parseRequestMeta, readChangeStage, readRequest, requestUi, type ReadForm, type RequestMeta } from '../../views/request-modals.ts';
 
 // Submissions of the requester's forms. Each takes effect once per submission (Slack may deliver one
 // twice); bad input comes back inline under its field (`response_action: errors`) and nothing is
@@ -36,13 +37,13 @@ interface Done {
 interface FormSpec {
   /** The form's input blocks, in order (the first takes what belongs to no field). */
   blocks: (meta: RequestMeta) => readonly string[];
-  read: (meta: RequestMeta, values: RequestValues) => ReadForm;
+  read: (meta: RequestMeta, values: StateValues) => ReadForm;
   run: (w: Who, meta: RequestMeta, input: Record<string, unknown>) => Promise<Done>;
 }
 
 /** The line that tells the requester its request went off, by flow. */
 async function sentLine(deps: BotDeps, w: Who, flow: RequestFlow, requestId: number): Promise<Done> {
-  const r = await approvalRecord(deps.db, requestId);
+  const r = await getApproval(deps, w.actor, requestId);
   const name = esc(cut(r.opportunity?.name ?? '', 100));
   const store = esc(cut(r.store.name, 100));
   return { line: t(w.reader, `req.done.${flow}`, { id: requestId, name, store }), noticed: true, storeId: r.store.id };
@@ -72,7 +73,7 @@ async function tell(deps: BotDeps, client: WebClient, w: Who, userId: string, me
   }
 }
 
-export function registerRequestForms(app: SlackApp, deps: BotDeps): void {
+export function registerRequestForms(app: App, deps: BotDeps): void {
   const handle = (callbackId: string, spec: FormSpec) =>
     app.view(callbackId, async ({ ack, view, context, client, body }) => {
       const w = who(context);
@@ -85,7 +86,7 @@ export function registerRequestForms(app: SlackApp, deps: BotDeps): void {
       const read = spec.read(meta, submittedValues(view));
       let done: Done;
       try {
-        const r = await once(deps.db, submissionKey(view), deps.clock.now(), () => spec.run(w, meta, read.input));
+        const r = await once(deps, submissionKey(view), () => spec.run(w, meta, read.input));
         // A second delivery of the same submission: the first one answers; this one only closes.
         if (!r.ran) {
           await ack();
@@ -93,7 +94,7 @@ export function registerRequestForms(app: SlackApp, deps: BotDeps): void {
         }
         done = r.value;
       } catch (e) {
-        const errors = errorsFor(w.reader, localized(w.reader, e), [...blocks], blocks[0]!);
+        const errors = errorsFor(w.reader, localized(w.reader, e), blocks, blocks[0]!);
         if (read.unreadable) errors[read.unreadable] = t(w.reader, 'opp.amount_format');
         await ack({ response_action: 'errors', errors });
         return;

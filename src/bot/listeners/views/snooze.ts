@@ -1,21 +1,24 @@
-import type { SlackApp } from '../../slack-app.ts';
+import type { App } from '@slack/bolt';
+import { snoozeFollowUp } from '../../../domain/followups/followups.ts';
+import { followUpStoreName } from '../../../domain/followups/my-day.ts';
+import { once } from '../../../domain/once.ts';
+import { formatDateTime } from '../../../domain/time/zone.ts';
+import { cut, esc } from '../../blocks/kit.ts';
 import { who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
-import { once, submissionKey } from '../../once.ts';
-import { failurePlain, modalErrors } from '../../reply.ts';
-import { esc, cut } from '../../blocks/kit.ts';
-import { parseSnoozeMetadata, pickedInstant, snoozeActions, snoozeBlocks } from '../../views/today.ts';
-import { redrawMyDay } from '../actions/followups.ts';
-import { snoozeFollowUp } from '../../../domain/followups/followups.ts';
-import { formatDateTime } from '../../../domain/time/zone.ts';
+import { submissionKey } from '../../once.ts';
+import { failurePlain, modalErrors } from '../../respond.ts';
 import { submittedValues } from '../../schemas.ts';
+import { redrawMyDay } from '../../screens/my-day.ts';
+import { parseSnoozeMetadata, pickedInstant, snoozeActions, snoozeBlocks } from '../../views/today.ts';
 
 /** The "pick a time" modal of Snooze: a time in the past is an inline error; a double submit snoozes once. */
-export function registerSnoozeView(app: SlackApp, deps: BotDeps): void {
+export function registerSnoozeView(app: App, deps: BotDeps): void {
   app.view(ids.views.snooze, async ({ ack, view, context }) => {
-    const { actor, reader } = who(context);
+    const w = who(context);
+    const { actor, reader } = w;
     const meta = parseSnoozeMetadata(view.private_metadata);
     if (!meta) {
       await ack({ response_action: 'errors', errors: { [snoozeBlocks.date]: t(reader, 'common.error') } });
@@ -33,7 +36,7 @@ export function registerSnoozeView(app: SlackApp, deps: BotDeps): void {
     }
     let ran: boolean;
     try {
-      ran = (await once(deps.db, submissionKey(view), deps.clock.now(), () => snoozeFollowUp(deps, actor, meta.f, until))).ran;
+      ran = (await once(deps, submissionKey(view), () => snoozeFollowUp(deps, actor, meta.f, until))).ran;
     } catch (e) {
       const errors = modalErrors(reader, e, [snoozeBlocks.date, snoozeBlocks.time], snoozeBlocks.date) ?? { [snoozeBlocks.date]: failurePlain(reader, e) };
       await ack({ response_action: 'errors', errors });
@@ -43,9 +46,8 @@ export function registerSnoozeView(app: SlackApp, deps: BotDeps): void {
     if (!ran) return;
     context.homeStale = true;
     if (meta.r) {
-      const f = await deps.db.followUp.findUnique({ where: { id: meta.f }, select: { store: { select: { name: true } } } });
-      const notice = t(reader, 'followup.snoozed_notice', { store: esc(cut(f?.store.name ?? '', 80)), when: formatDateTime(until, reader.timezone) });
-      await redrawMyDay(deps, actor, reader, meta.r, notice);
+      const notice = t(reader, 'followup.snoozed_notice', { store: esc(cut(await followUpStoreName(deps, meta.f), 80)), when: formatDateTime(until, reader.timezone) });
+      await redrawMyDay(deps, w, meta.r, notice);
     }
   });
 }
