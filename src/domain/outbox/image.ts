@@ -8,8 +8,11 @@ import type { Notice, NoticeTarget } from './outbox.ts';
 /** Slack previews these inline: PNG, JPEG, GIF. It tells a file's type from its name. */
 const IMAGE_NAME = /\.(png|jpe?g|gif)$/i;
 
-/** An image waits in its outbox row until it is sent (and a week after): charts are tens of kilobytes. */
-export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+/**
+ * An image waits in its outbox row until it is sent (and a week after), and the dispatcher holds the
+ * rows it has yet to send in memory: charts are tens of kilobytes, a megabyte is plenty.
+ */
+export const MAX_IMAGE_BYTES = 1024 * 1024;
 
 export const imagePayloadSchema = z.object({
   /** The file's name in Slack, with its extension: `ranking-2026-w48.png`. */
