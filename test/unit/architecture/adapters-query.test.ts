@@ -18,18 +18,11 @@ const QUERY: RegExp[] = [
  * stops querying must leave it (the test says so), and no other file may start.
  */
 const BOT_FILES_THAT_QUERY = [
-  'src/bot/events-once.ts',
-  'src/bot/home.ts',
-  'src/bot/listeners/actions/followups.ts',
-  'src/bot/listeners/commands/crm.ts',
-  'src/bot/listeners/views/snooze.ts',
-  'src/bot/once.ts',
   // The outbox's delivery reads what a notice is about (issue 13 keeps the outbox's SQL in bot/outbox).
   'src/bot/outbox/confirmations.ts',
   'src/bot/outbox/outbox-sql.ts',
   'src/bot/outbox/pool-notices.ts',
   'src/bot/outbox/recipient.ts',
-  'src/bot/views/today.ts',
 ];
 
 function sources(dir: string): string[] {
