@@ -3,11 +3,12 @@ import type { RequestEvent } from '../../domain/approvals/notices.ts';
 import type { ApprovalRecord, StepRecord } from '../../domain/approvals/queries.ts';
 import { formatDate, formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
+import { formatMoney } from '../../i18n/money.ts';
 import { actions, button, capBlocks, context, cut, divider, esc, fields, header, input, limits, modal, section, type Block, type ModalView } from '../blocks/kit.ts';
 import { t, tCode, type BotKey } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { idField, metadataCodec, oneOf } from '../blocks/metadata.ts';
-import { createdMessage, formatAmount } from './opportunity-modal.ts';
+import { createdMessage } from './opportunity-modal.ts';
 
 // The approval card (a DM to each approver of a step), the requester's notices, the record modal and
 // the comment modal of Return / Reject. Pure: everything comes from the approval record, read when
@@ -61,7 +62,7 @@ export function factsBlocks(reader: Reader, r: ApprovalRecord): Block[] {
     short.push(
       t(reader, 'appr.fact.opportunity', { name: esc(cut(o.name, 150)) }),
       t(reader, 'appr.fact.stage', { stage: tCode(reader, 'opp.stage.', o.stage) }),
-      t(reader, 'appr.fact.amount', { amount: formatAmount(o.amount) }),
+      t(reader, 'appr.fact.amount', { amount: formatMoney(o.amount, reader.locale) }),
       t(reader, 'appr.fact.close', { date: formatDate(o.expectedCloseAt, reader.timezone) }),
     );
   }
@@ -72,7 +73,7 @@ export function factsBlocks(reader: Reader, r: ApprovalRecord): Block[] {
       break;
     case 'sign':
       short.push(
-        t(reader, 'appr.fact.won_amount', { amount: formatAmount(num(f.wonAmount) ?? r.amount ?? 0) }),
+        t(reader, 'appr.fact.won_amount', { amount: formatMoney(num(f.wonAmount) ?? r.amount ?? 0, reader.locale) }),
         t(reader, 'appr.fact.won_at', { date: str(f.wonAt) ? formatDate(new Date(str(f.wonAt)), reader.timezone) : null }),
         t(reader, 'appr.fact.contract_no', { value: esc(cut(str(f.contractNo), 100)) }),
       );
@@ -112,7 +113,7 @@ function changeValue(reader: Reader, r: ApprovalRecord, c: FieldChange, v: unkno
   switch (c.field) {
     case 'amount':
     case 'wonAmount':
-      return num(v) === null ? esc(str(v)) : formatAmount(num(v)!);
+      return num(v) === null ? esc(str(v)) : formatMoney(num(v)!, reader.locale);
     case 'expectedCloseAt':
     case 'wonAt':
       return formatDate(new Date(str(v)), reader.timezone);
@@ -187,7 +188,7 @@ export function decisionButtons(reader: Reader, r: ApprovalRecord, stepId: numbe
       : undefined;
     return button(t(reader, b.label), b.actionId, { value, ...(b.style ? { style: b.style } : {}), ...(confirm ? { confirm } : {}) });
   });
-  const hint = r.decisions.includes('send_up') && r.threshold !== null ? [context([t(reader, 'appr.card.send_up_hint', { threshold: formatAmount(r.threshold) })])] : [];
+  const hint = r.decisions.includes('send_up') && r.threshold !== null ? [context([t(reader, 'appr.card.send_up_hint', { threshold: formatMoney(r.threshold, reader.locale) })])] : [];
   return [...hint, actions(buttons, decisionBlockId(stepId))];
 }
 

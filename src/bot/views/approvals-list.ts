@@ -1,10 +1,10 @@
 import type { ApprovalBox, ApprovalSummary } from '../../domain/approvals/queries.ts';
 import { formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
+import { formatMoney } from '../../i18n/money.ts';
 import { actions, button, context, cut, divider, esc, header, limits, section, type Block } from '../blocks/kit.ts';
 import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
-import { formatAmount } from './opportunity-modal.ts';
 
 // `/crm approvals`: waiting for me (to-do), decided by me (done), my requests. Each box shows a page
 // of ten with a "More" button; the buttons carry every box's offset, so a page redraws the whole
@@ -45,7 +45,7 @@ function itemBlock(reader: Reader, box: ApprovalBox, s: ApprovalSummary): Block 
   const base = {
     flow: t(reader, `appr.flow.${s.flow}`),
     store: esc(cut(s.opportunityName ? `${s.store.name} · ${s.opportunityName}` : s.store.name, 150)),
-    amount: s.amount !== null ? ` · ${formatAmount(s.amount)}` : '',
+    amount: s.amount !== null ? ` · ${formatMoney(s.amount, reader.locale)}` : '',
     at: formatDateTime(s.at, reader.timezone),
   };
   const text = box === 'todo'

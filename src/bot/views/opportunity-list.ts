@@ -1,9 +1,9 @@
 import { formatDate } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
+import { formatMoney } from '../../i18n/money.ts';
 import { actions, button, capBlocks, context, cut, divider, esc, header, limits, section, type Block, type Button } from '../blocks/kit.ts';
 import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
-import { formatAmount } from './opportunity-modal.ts';
 import { requestUi } from './request-modals.ts';
 
 // `/opp list`: my opportunities, the open ones first (nearest expected close first) with what I can
@@ -46,7 +46,7 @@ function nameLine(reader: Reader, o: ListedOpportunity): string {
 function openText(reader: Reader, o: ListedOpportunity): string {
   return [
     nameLine(reader, o),
-    t(reader, 'req.list.facts', { stage: tCode(reader, 'opp.stage.', o.stage), amount: formatAmount(o.amount), close: formatDate(o.expectedCloseAt, reader.timezone) }),
+    t(reader, 'req.list.facts', { stage: tCode(reader, 'opp.stage.', o.stage), amount: formatMoney(o.amount, reader.locale), close: formatDate(o.expectedCloseAt, reader.timezone) }),
     t(reader, 'req.list.report', { state: reportState(reader, o.reportStatus) }),
   ].join('\n');
 }
@@ -55,7 +55,7 @@ function closedText(reader: Reader, o: ListedOpportunity): string {
   const outcome =
     o.stage === 'won'
       ? t(reader, 'req.list.won', {
-          amount: formatAmount(o.wonAmount ?? o.amount),
+          amount: formatMoney(o.wonAmount ?? o.amount, reader.locale),
           date: o.wonAt ? formatDate(o.wonAt, reader.timezone) : null,
           contractNo: o.contractNo ? esc(cut(o.contractNo, 64)) : null,
         })

@@ -3,6 +3,7 @@ import type { StateValues } from '../schemas.ts';
 import { COMPETITORS_MAX, NAME_MAX, NOTES_MAX, openStages } from '../../domain/opportunities/opportunities.ts';
 import { formatDate } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
+import { formatMoney } from '../../i18n/money.ts';
 import { context, cut, esc, input, limits, modal, option, plain, section, type Block, type ModalView } from '../blocks/kit.ts';
 import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
@@ -103,14 +104,6 @@ export function parseAmount(text: string): number | null {
   return m[1] ? -clamped : clamped;
 }
 
-/** Minor units → `12,800.50`. */
-export function formatAmount(minor: number): string {
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(minor));
-  const whole = Math.floor(abs / 100).toLocaleString('en-US');
-  return `${sign}${whole}.${String(abs % 100).padStart(2, '0')}`;
-}
-
 type Values = StateValues; // checked at the edge (src/bot/schemas.ts)
 
 export interface OpportunitySubmission {
@@ -151,7 +144,7 @@ export function createdMessage(
 ): { text: string; blocks: Block[] } {
   const lines = [
     t(reader, 'opp.created', { name: esc(cut(o.name, 100)), store: esc(cut(o.store.name, 100)) }),
-    t(reader, 'opp.created_fields', { amount: formatAmount(o.amount), close: formatDate(o.expectedCloseAt, reader.timezone), stage: tCode(reader, 'opp.stage.', o.stage) }),
+    t(reader, 'opp.created_fields', { amount: formatMoney(o.amount, reader.locale), close: formatDate(o.expectedCloseAt, reader.timezone), stage: tCode(reader, 'opp.stage.', o.stage) }),
   ];
   if (o.competitors) lines.push(t(reader, 'opp.competitors_line', { value: esc(cut(o.competitors, 500)) }));
   if (o.notes) lines.push(t(reader, 'opp.notes_line', { value: esc(cut(o.notes, 1500)) }));

@@ -6,11 +6,12 @@ import { COMPETITORS_MAX, NAME_MAX, NOTES_MAX, openStages, STAGE_NOTE_MAX, type 
 import type { TeamMember } from '../../domain/people/team.ts';
 import { formatDate, formatDateTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
+import { formatMoney } from '../../i18n/money.ts';
 import { context, cut, esc, input, limits, modal, option, plain, section, textInput, type Block, type InputElement, type ModalView } from '../blocks/kit.ts';
 import { t, tCode, type BotKey } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { flagWith, idField, metadataCodec, oneOf, urlField, viewIdField } from '../blocks/metadata.ts';
-import { formatAmount, parseAmount } from './opportunity-modal.ts';
+import { parseAmount } from './opportunity-modal.ts';
 
 // The requester's modals: change an opportunity's stage, ask to close it as won (sign) or lost
 // (terminate), ask for a store's transfer or extension, and resubmit a returned request. Input block
@@ -69,7 +70,7 @@ const amountInput = (reader: Reader, block: string, label: string, initial: numb
   input(
     block,
     label,
-    { ...textInput(block, { max: AMOUNT_INPUT_MAX, placeholder: t(reader, 'opp.field.amount_placeholder') }), ...(initial !== undefined ? { initial_value: formatAmount(initial) } : {}) },
+    { ...textInput(block, { max: AMOUNT_INPUT_MAX, placeholder: t(reader, 'opp.field.amount_placeholder') }), ...(initial !== undefined ? { initial_value: formatMoney(initial, reader.locale) } : {}) },
     { hint: t(reader, 'opp.field.amount_hint') },
   );
 
@@ -93,7 +94,7 @@ export const opportunityLine = (reader: Reader, o: OpportunityFacts): string =>
     name: esc(cut(o.name, 100)),
     store: esc(cut(o.store.name, 100)),
     stage: tCode(reader, 'opp.stage.', o.stage),
-    amount: formatAmount(o.amount),
+    amount: formatMoney(o.amount, reader.locale),
     close: formatDate(o.expectedCloseAt, reader.timezone),
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ids } from '../../../src/bot/ids.ts';
-import { createdMessage, formatAmount, oppActions, opportunityModal, parseAmount, readOpportunity } from '../../../src/bot/views/opportunity-modal.ts';
+import { createdMessage, oppActions, opportunityModal, parseAmount, readOpportunity } from '../../../src/bot/views/opportunity-modal.ts';
+import { formatMoney } from '../../../src/i18n/money.ts';
 import { checkBlocks, checkModal } from './limits.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -48,9 +49,9 @@ describe('amounts', () => {
   });
 
   it('formats minor units', () => {
-    expect(formatAmount(1_234_567)).toBe('12,345.67');
-    expect(formatAmount(5)).toBe('0.05');
-    expect(formatAmount(-100)).toBe('-1.00');
+    expect(formatMoney(1_234_567, 'en')).toBe('12,345.67');
+    expect(formatMoney(5, 'en')).toBe('0.05');
+    expect(formatMoney(-100, 'en')).toBe('-1.00');
   });
 });
 
