@@ -18,7 +18,8 @@
 //   Shanghai on a UTC server, "明天" gave Monday). Chinese is therefore parsed against an instant whose
 //   wall clock in the process's zone is the reader's wall clock; "N小时后 / N分钟前" are counted here.
 import * as chrono from 'chrono-node';
-import { zonedParts, zonedTimeToUtc, type WallTime } from '../domain/time/zone.ts';
+import { DAY_MS } from '../domain/clock.ts';
+import { formatDate, offsetMinutes, zonedParts, zonedTimeToUtc, type WallTime } from '../domain/time/zone.ts';
 import type { Reader } from '../i18n/index.ts';
 
 export type WhenKind = 'visit' | 'followUp';
@@ -32,14 +33,6 @@ type Lang = 'en' | 'zh';
 type Day = { year: number; month: number; day: number };
 type Time = { hour: number; minute: number };
 
-const DAY_MS = 86_400_000;
-
-/** The offset of `tz` from UTC at `instant`, in minutes (480 for Shanghai). */
-export function offsetMinutes(instant: Date, tz: string): number {
-  const p = zonedParts(instant, tz);
-  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return Math.round((wall - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
-}
 
 /**
  * Reads a date and time typed in English or Chinese (the reader's language first), relative to
@@ -70,19 +63,40 @@ export function parseWhen(text: string, reader: Reader, now: Date, kind: WhenKin
  */
 export function pickedWhen(date: string | null | undefined, time: string | null | undefined, reader: Reader, now: Date, kind: WhenKind): Date | null | undefined {
   if (!date && !time) return undefined;
-  const d = date ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(date) : null;
-  const tm = time ? /^(\d{2}):(\d{2})$/.exec(time) : null;
+  const d = date ? pickedDay(date) : null;
+  const tm = time ? pickedTime(time) : null;
   if ((date && !d) || (time && !tm)) return null;
   const today = zonedParts(now, reader.timezone);
-  const day: Day = d ? { year: Number(d[1]), month: Number(d[2]), day: Number(d[3]) } : { year: today.year, month: today.month, day: today.day };
-  if (day.month < 1 || day.month > 12 || day.day < 1 || day.day > 31) return null;
-  if (tm) {
-    const hour = Number(tm[1]);
-    const minute = Number(tm[2]);
-    if (hour > 23 || minute > 59) return null;
-    return zonedTimeToUtc({ ...day, hour, minute }, reader.timezone);
-  }
-  return atDefaultTime(day, reader, now, kind);
+  const day: Day = d ?? { year: today.year, month: today.month, day: today.day };
+  return tm ? zonedTimeToUtc({ ...day, ...tm }, reader.timezone) : atDefaultTime(day, reader, now, kind);
+}
+
+/**
+ * Both pickers together (a modal that needs a day and a time): the instant in `tz`; null when either
+ * is missing or malformed, or the day does not exist (2026-02-30).
+ */
+export function pickedInstant(date: string | null | undefined, time: string | null | undefined, tz: string): Date | null {
+  const d = date ? pickedDay(date) : null;
+  const tm = time ? pickedTime(time) : null;
+  if (!d || !tm) return null;
+  const at = zonedTimeToUtc({ ...d, ...tm }, tz);
+  return formatDate(at, tz) === date ? at : null;
+}
+
+/** A date picker's `YYYY-MM-DD`; null when malformed. */
+function pickedDay(date: string): Day | null {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!d) return null;
+  const day = { year: Number(d[1]), month: Number(d[2]), day: Number(d[3]) };
+  return day.month < 1 || day.month > 12 || day.day < 1 || day.day > 31 ? null : day;
+}
+
+/** A time picker's `HH:mm`; null when malformed. */
+function pickedTime(time: string): Time | null {
+  const tm = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!tm) return null;
+  const t = { hour: Number(tm[1]), minute: Number(tm[2]) };
+  return t.hour > 23 || t.minute > 59 ? null : t;
 }
 
 export type WhenField = { kind: 'empty' } | { kind: 'ok'; date: Date } | { kind: 'unreadable'; text: string };

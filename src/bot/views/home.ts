@@ -1,11 +1,11 @@
-import { formatDate, formatDateTime } from '../../domain/time/zone.ts';
+import { formatDate, formatTime } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
+import { formatMoney } from '../../i18n/money.ts';
 import { actions, button, capBlocks, context, cut, divider, esc, header, limits, type Block } from '../blocks/kit.ts';
 import { t, tCode } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { myDaySections, linesSection } from './today.ts';
 import type { MyDay } from '../../domain/followups/my-day.ts';
-import { formatAmount } from './opportunity-modal.ts';
 
 // App Home: quick buttons, then my day (as /crm today), then my open opportunities. Within 100
 // blocks however many follow-ups there are.
@@ -42,7 +42,7 @@ function approvalBlocks(reader: Reader, approvals: HomeData['approvals']): Block
     t(reader, 'home.approval_line', {
       flow: tCode(reader, 'appr.flow.', a.flow),
       store: esc(cut(a.store.name, 80)),
-      amount: a.amount === null ? '' : ` · ${formatAmount(a.amount)}`,
+      amount: a.amount === null ? '' : ` · ${formatMoney(a.amount, reader.locale)}`,
       requester: esc(cut(a.requester.name, 60)),
     }),
   );
@@ -56,7 +56,7 @@ export function homeView(reader: Reader, data: HomeData): { type: 'home'; blocks
   const tz = reader.timezone;
   const top: Block[] = [
     header(t(reader, 'home.header', { name: cut(data.name, 60) })),
-    context([`${t(reader, 'today.header', { date: formatDate(day.now, tz) })} · ${t(reader, 'home.updated', { time: formatDateTime(day.now, tz).slice(11) })}`]),
+    context([`${t(reader, 'today.header', { date: formatDate(day.now, tz) })} · ${t(reader, 'home.updated', { time: formatTime(day.now, tz) })}`]),
     actions(
       [
         button(t(reader, 'home.btn.log_visit'), ids.actions.homeLogVisit, { style: 'primary' }),
@@ -82,7 +82,7 @@ export function homeView(reader: Reader, data: HomeData): { type: 'home'; blocks
                   t(reader, 'home.opportunity_line', {
                     name: esc(cut(o.name, 100)),
                     store: esc(cut(o.store.name, 80)),
-                    amount: formatAmount(o.amount),
+                    amount: formatMoney(o.amount, reader.locale),
                     stage: tCode(reader, 'opp.stage.', o.stage),
                     close: formatDate(o.expectedCloseAt, tz),
                   }),

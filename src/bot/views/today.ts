@@ -1,6 +1,6 @@
 import { DAY_MS } from '../../domain/clock.ts';
 import type { FollowUpItem, MyDay } from '../../domain/followups/my-day.ts';
-import { formatDate, formatDateTime, zonedParts, zonedTimeToUtc } from '../../domain/time/zone.ts';
+import { formatDate, formatDateTime, formatTime, zonedParts, zonedTimeToUtc } from '../../domain/time/zone.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { actions, button, capBlocks, context, cut, divider, esc, header, input, limits, modal, option, section, type Block, type ModalView } from '../blocks/kit.ts';
 import { t } from '../i18n/index.ts';
@@ -45,7 +45,7 @@ const storeName = (name: string) => esc(cut(name.replace(/\s+/g, ' '), 80));
 /** One follow-up: what and when, then Done and a Snooze menu. Two blocks. */
 export function followUpBlocks(reader: Reader, f: FollowUpItem, now: Date, overdue: boolean): Block[] {
   const tz = reader.timezone;
-  const when = overdue || formatDate(f.dueAt, tz) !== formatDate(now, tz) ? formatDateTime(f.dueAt, tz) : formatDateTime(f.dueAt, tz).slice(11);
+  const when = overdue || formatDate(f.dueAt, tz) !== formatDate(now, tz) ? formatDateTime(f.dueAt, tz) : formatTime(f.dueAt, tz);
   const lines = [t(reader, overdue ? 'today.item_overdue' : 'today.item_today', { store: storeName(f.store.name), when })];
   const extra = [f.note ? esc(cut(f.note.replace(/\s+/g, ' '), 200)) : '', f.snoozes > 0 ? `_${t(reader, 'today.snoozed_times', { count: f.snoozes })}_` : '']
     .filter(Boolean)
@@ -198,14 +198,3 @@ export function snoozeModal(reader: Reader, meta: SnoozeMetadata, now: Date): Mo
 
 // A response_url is short; should one ever not fit, the modal still works without the refresh.
 export const { encode: encodeSnoozeMetadata, decode: parseSnoozeMetadata } = metadataCodec<SnoozeMetadata>({ f: idField, r: urlField }, ['f']);
-
-/** The picked date (`2026-11-23`) and time (`09:30`) as an instant in the reader's time zone. */
-export function pickedInstant(date: string | null | undefined, time: string | null | undefined, tz: string): Date | null {
-  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date ?? '');
-  const h = /^(\d{2}):(\d{2})$/.exec(time ?? '');
-  if (!d || !h) return null;
-  const [year, month, day, hour, minute] = [d[1], d[2], d[3], h[1], h[2]].map(Number) as [number, number, number, number, number];
-  if (hour > 23 || minute > 59) return null;
-  const at = zonedTimeToUtc({ year, month, day, hour, minute }, tz);
-  return formatDate(at, tz) === date ? at : null;
-}

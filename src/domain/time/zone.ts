@@ -121,6 +121,17 @@ export function formatDateTime(instant: Date, tz: string): string {
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`;
 }
 
+/** `14:05` */
+export function formatTime(instant: Date, tz: string): string {
+  const p = zonedParts(instant, tz);
+  return `${pad(p.hour)}:${pad(p.minute)}`;
+}
+
+/** The offset of `tz` from UTC at `instant`, in minutes (480 for Shanghai). */
+export function offsetMinutes(instant: Date, tz: string): number {
+  return Math.round(offsetMs(instant.getTime(), tz) / 60_000);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');

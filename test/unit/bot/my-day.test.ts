@@ -7,11 +7,11 @@ import { poolMessage, type PoolStore } from '../../../src/bot/views/pool.ts';
 import {
   parseSnoozeMetadata,
   parseSnoozeValue,
-  pickedInstant,
   snoozeModal,
   snoozeTarget,
   todayMessage,
 } from '../../../src/bot/views/today.ts';
+import { pickedInstant } from '../../../src/bot/dates.ts';
 import { DAY_MS } from '../../../src/domain/clock.ts';
 import type { FollowUpItem, MyDay } from '../../../src/domain/followups/my-day.ts';
 import { checkBlocks, checkModal } from './limits.ts';

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ids } from '../../../src/bot/ids.ts';
-import { FOLLOW_UP_DEFAULT_TIME, offsetMinutes, parseWhen, pickedWhen, readWhenField } from '../../../src/bot/dates.ts';
+import { FOLLOW_UP_DEFAULT_TIME, parseWhen, pickedWhen, readWhenField } from '../../../src/bot/dates.ts';
 import { bundles } from '../../../src/bot/i18n/index.ts';
 import type { StoreCardData } from '../../../src/bot/views/store-card.ts';
 import { visitConfirmation } from '../../../src/bot/views/visit-confirmation.ts';
 import { messageToSummary, readVisitForm, SUMMARY_MAX, visitIds, visitModal } from '../../../src/bot/views/visit-modal.ts';
 import type { Actor } from '../../../src/domain/org/roles.ts';
-import { formatDateTime } from '../../../src/domain/time/zone.ts';
+import { formatDateTime, offsetMinutes } from '../../../src/domain/time/zone.ts';
 import type { Reader } from '../../../src/i18n/index.ts';
 import type { LogVisitResult } from '../../../src/domain/visits/visits.ts';
 import { checkBlocks, checkModal } from './limits.ts';

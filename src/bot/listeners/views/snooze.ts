@@ -12,7 +12,8 @@ import { submissionKey } from '../../once.ts';
 import { failurePlain, modalErrors } from '../../respond.ts';
 import { submittedValues } from '../../schemas.ts';
 import { redrawMyDay } from '../../screens/my-day.ts';
-import { parseSnoozeMetadata, pickedInstant, snoozeActions, snoozeBlocks } from '../../views/today.ts';
+import { pickedInstant } from '../../dates.ts';
+import { parseSnoozeMetadata, snoozeActions, snoozeBlocks } from '../../views/today.ts';
 
 /** The "pick a time" modal of Snooze: a time in the past is an inline error; a double submit snoozes once. */
 export function registerSnoozeView(app: App, deps: BotDeps): void {
