@@ -20,6 +20,8 @@ export interface Column {
   name: string;
   type: ColumnType;
 }
+
+export const col = (name: string, type: Column['type']): Column => ({ name, type });
 export type Cell = string | number | boolean | Date | null;
 
 const pgCast: Record<ColumnType, string> = { text: 'text', int: 'integer', real: 'double precision', bool: 'boolean', date: 'timestamp(3)' };

@@ -13,7 +13,7 @@ import { addressSchema, latSchema, lngSchema, phoneSchema, storeNameSchema, stor
 import { nameKey, phoneKey } from '../stores/normalize.ts';
 import { dayKey } from '../time/zone.ts';
 import { issuesFromZod } from '../validation.ts';
-import { BULK_CHUNK, KEY_CHUNK, dialectOf, inJson, insertJsonRows, jsonCell, type Column } from './bulk-sql.ts';
+import { BULK_CHUNK, KEY_CHUNK, col, dialectOf, inJson, insertJsonRows, jsonCell, type Column } from './bulk-sql.ts';
 import { scanCsv, scanCsvAsync, type CsvEncoding, type CsvRow } from './csv.ts';
 import { checkColumns, guessColumns, type ColumnSpec } from './mapping.ts';
 import { noPace, pacer, type Pace } from './pace.ts';
@@ -658,7 +658,6 @@ export async function previewStoreImport(deps: Deps, actor: Actor, input: StoreI
   };
 }
 
-const col = (name: string, type: Column['type']): Column => ({ name, type });
 const storeInsertColumns = [
   col('code', 'text'), col('name', 'text'), col('nameKey', 'text'), col('phone', 'text'), col('phoneKey', 'text'), col('address', 'text'),
   col('lng', 'real'), col('lat', 'real'), col('regionId', 'int'), col('status', 'text'), col('stage', 'text'), col('ownerId', 'int'),

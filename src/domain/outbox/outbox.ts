@@ -1,4 +1,5 @@
-import type { Tx } from '../../db/client.ts';
+import { Prisma, type Tx } from '../../db/client.ts';
+import { col, dialectOf, inJson, insertRows } from '../imports/bulk-sql.ts';
 
 // Notices, written in the transaction of the change that causes them. The domain names what happened
 // (kind + payload); the Slack adapter decides how it looks and delivers it once (src/bot/outbox).
@@ -53,4 +54,31 @@ export async function enqueue(tx: Tx, notice: Notice, now: Date): Promise<void> 
   await tx.$executeRaw`INSERT INTO "Outbox" ("dedupeKey", "kind", "recipientId", "channel", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
     VALUES (${notice.dedupeKey}, ${notice.kind}, ${recipientId}, ${channel}, ${JSON.stringify(notice.payload)}, 'pending', 0, ${now}, ${now})
     ON CONFLICT ("dedupeKey") DO NOTHING`;
+}
+
+/**
+ * Many notices at once (the sweep's thousands of returns and warnings): the same rule as enqueue — a key
+ * already there is left as it is — in two statements instead of one per notice. Returns how many were new.
+ */
+export async function enqueueBulk(tx: Tx, notices: Notice[], now: Date): Promise<number> {
+  if (notices.length === 0) return 0;
+  const dialect = dialectOf(tx);
+  const existing = await tx.$queryRaw<{ dedupeKey: string }[]>`
+    SELECT "dedupeKey" FROM "Outbox" WHERE ${inJson(dialect, Prisma.raw('"dedupeKey"'), notices.map((n) => n.dedupeKey))}`;
+  const seen = new Set(existing.map((e) => e.dedupeKey));
+  const fresh = [...new Map(notices.filter((n) => !seen.has(n.dedupeKey)).map((n) => [n.dedupeKey, n])).values()];
+  if (fresh.length === 0) return 0;
+  // A bulk INSERT: createMany costs about a third of a millisecond per row in the query compiler.
+  await insertRows(tx, dialect, {
+    table: 'Outbox',
+    columns: [col('dedupeKey', 'text'), col('kind', 'text'), col('recipientId', 'int'), col('channel', 'text'), col('payload', 'text')],
+    rows: fresh.map((n) => [n.dedupeKey, n.kind, n.recipientId ?? null, n.channel || null, JSON.stringify(n.payload)]),
+    same: [
+      { column: col('status', 'text'), value: 'pending' },
+      { column: col('attempts', 'int'), value: 0 },
+      { column: col('nextAttemptAt', 'date'), value: now },
+      { column: col('createdAt', 'date'), value: now },
+    ],
+  });
+  return fresh.length;
 }
