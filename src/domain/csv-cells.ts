@@ -21,6 +21,11 @@ export function csvCell(v: string | number | null | undefined): string {
   return safeCell(v);
 }
 
+/** A cell read back from a file: the apostrophe `safeCell` put before a formula sign is taken off again. */
+export function unguardCell(v: string): string {
+  return v.startsWith("'") && FORMULA_START.test(v.slice(1)) ? v.slice(1) : v;
+}
+
 /** True when a written cell would not be run as a formula (for the tests of every export). */
 export const isInertCell = (cell: string): boolean => !FORMULA_START.test(cell) || cell.startsWith("'");
 

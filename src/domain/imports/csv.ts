@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { parse as parseStream, type Options as ParseOptions } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { InvalidInputError } from '../errors.ts';
+import { unguardCell } from '../csv-cells.ts';
 
 /**
  * Reading CSV files that people export from Excel, WPS or another system, for every CSV import
@@ -75,7 +76,7 @@ function asUtf8(bytes: Buffer): { utf8: Buffer; encoding: CsvEncoding } {
 }
 
 /** Bytes checked or decoded between two turns of the event loop (a few milliseconds each). */
-const PACED_BYTES = 1 << 20;
+const PACED_BYTES = 1 << 18;
 
 /**
  * `asUtf8` a megabyte at a time, giving the event loop a turn between (`pace`): checking and decoding
@@ -83,11 +84,19 @@ const PACED_BYTES = 1 << 20;
  */
 async function asUtf8Paced(bytes: Buffer, pace: () => Promise<void>): Promise<{ utf8: Buffer; encoding: CsvEncoding }> {
   if (bytes.length <= PACED_BYTES) return asUtf8(bytes);
-  for (let i = 0; i < bytes.length; i += PACED_BYTES) {
-    if (hasControlBytes(bytes.subarray(i, i + PACED_BYTES))) throw new InvalidInputError('csv.binary');
+  let utf8 = true;
+  for (let i = 0; i < bytes.length; ) {
+    // Slices end where a character starts (not on a UTF-8 continuation byte), so that each slice of a
+    // UTF-8 file is UTF-8 on its own.
+    let end = Math.min(i + PACED_BYTES, bytes.length);
+    while (end < bytes.length && end > i + PACED_BYTES - 4 && (bytes[end]! & 0xc0) === 0x80) end--;
+    const slice = bytes.subarray(i, end);
+    if (hasControlBytes(slice)) throw new InvalidInputError('csv.binary');
+    if (utf8 && !isUtf8(slice)) utf8 = false;
+    i = end;
     await pace();
   }
-  if (isUtf8(bytes)) {
+  if (utf8) {
     const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
     return bom ? { utf8: bytes.subarray(3), encoding: 'utf-8-bom' } : { utf8: bytes, encoding: 'utf-8' };
   }
@@ -168,7 +177,8 @@ class Records {
     const start = this.line;
     this.line += 1;
     for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
+      // An exported file read back: `'+86 138…` is the phone `+86 138…` (csv-cells.ts).
+      const v = (values[i] = unguardCell(values[i]!));
       if (!v.includes('\n') && !v.includes('\r')) continue;
       this.line += lineBreaks(v);
       // A line break inside a value is LF, whatever the file's line endings.
