@@ -16,7 +16,13 @@ export interface Who {
 
 export const who = (context: Record<string, unknown>): Who => context.who as Who;
 
-type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** What `refuse` reads of any request's body (its kind, and where to answer). */
+interface Body {
+  type?: string;
+  command?: string;
+  event?: { type?: string };
+  response_url?: string;
+}
 /** Bolt's middleware arguments without its deep generic types: the fields every request kind shares. */
 type Loose = Omit<AllMiddlewareArgs, 'client'> & { client: WebClient; body: Body; ack?: (r?: unknown) => Promise<void> };
 

@@ -22,12 +22,12 @@ import { DAY_MS } from '../domain/clock.ts';
 import { formatDate, offsetMinutes, zonedParts, zonedTimeToUtc, type WallTime } from '../domain/time/zone.ts';
 import type { Reader } from '../i18n/index.ts';
 
-export type WhenKind = 'visit' | 'followUp';
+type WhenKind = 'visit' | 'followUp';
 
 export const FOLLOW_UP_DEFAULT_TIME = { hour: 9, minute: 0 } as const;
-export const VISIT_DEFAULT_TIME = { hour: 12, minute: 0 } as const;
+const VISIT_DEFAULT_TIME = { hour: 12, minute: 0 } as const;
 /** Longer texts are not dates; they are refused before chrono reads them. */
-export const MAX_WHEN_TEXT = 100;
+const MAX_WHEN_TEXT = 100;
 
 type Lang = 'en' | 'zh';
 type Day = { year: number; month: number; day: number };
@@ -99,7 +99,7 @@ function pickedTime(time: string): Time | null {
   return t.hour > 23 || t.minute > 59 ? null : t;
 }
 
-export type WhenField = { kind: 'empty' } | { kind: 'ok'; date: Date } | { kind: 'unreadable'; text: string };
+type WhenField = { kind: 'empty' } | { kind: 'ok'; date: Date } | { kind: 'unreadable'; text: string };
 
 /**
  * One "when" field of a form: the typed text if any, else the pickers. Both empty is `empty` (the

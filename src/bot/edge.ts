@@ -13,16 +13,16 @@ import { describeEnvelope, readEnvelope, requestWorkspace, type Envelope } from 
 // - Every request is answered: one that no listener acknowledged (an unknown action, view or command,
 //   or a listener that failed before its ack) gets an empty 200 at once, and is logged.
 
-export interface Logger {
+interface Logger {
   warn(message: string): void;
   error(message: string): void;
 }
 
 /** How far a request's timestamp may be from our clock, either way (Slack's replay window). */
-export const MAX_SKEW_S = 5 * 60;
+const MAX_SKEW_S = 5 * 60;
 
 /** Thrown to the receiver for a body that is not a Slack payload: answered 400. */
-export class NotSlackPayload extends Error {
+class NotSlackPayload extends Error {
   constructor(reason: string) {
     super(`not a Slack payload: ${reason}`);
     this.name = 'NotSlackPayload';
@@ -65,7 +65,7 @@ export function unhandledRequestHandler({ logger, response }: HTTPModuleFunction
 
 // ---- the app's workspace --------------------------------------------------------------------------
 
-export interface Workspace {
+interface Workspace {
   teamId: string | null;
   enterpriseId: string | null;
 }
@@ -76,7 +76,7 @@ export interface Identity extends Workspace {
   botUserId?: string;
 }
 
-export interface IdentitySource {
+interface IdentitySource {
   /** The identity, once known; asks auth.test when it is not (at most every `retryMs` after a failure). */
   get(): Promise<Identity | null>;
   /** Starts learning it now (at start), without waiting. */
@@ -138,7 +138,7 @@ export function isOwnWorkspace(own: Workspace | null, from: Workspace): boolean 
 
 // ---- the guard ----------------------------------------------------------------------------------
 
-export interface EdgeOptions {
+interface EdgeOptions {
   identity: IdentitySource;
   /** HTTP answers a body that is not a Slack payload with 400 (NotSlackPayload); Socket Mode can only acknowledge it. */
   mode: 'http' | 'socket';

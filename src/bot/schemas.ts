@@ -25,7 +25,7 @@ const enterprise = z.looseObject({ id: enterpriseId }).nullish();
 const option = z.looseObject({ value: z.string().max(2000), text: z.looseObject({ text: z.string().max(2000) }).optional() });
 
 /** One input's state in `view.state.values[block][action]`: what the view readers take from it. */
-export const stateValue = z.looseObject({
+const stateValue = z.looseObject({
   type: z.string().max(64).optional(),
   value: z.string().max(12_000).nullish(),
   selected_option: option.nullish(),
@@ -68,7 +68,7 @@ export const view = z.looseObject({
   team_id: teamRef.nullish(),
   app_installed_team_id: teamRef.nullish(),
 });
-export type SlackView = z.infer<typeof view>;
+type SlackView = z.infer<typeof view>;
 
 /**
  * A submitted view's input values. The edge parsed the payload with `view` above, so a view that came
@@ -77,7 +77,7 @@ export type SlackView = z.infer<typeof view>;
 export const submittedValues = (v: { state?: unknown }): StateValues => (v as SlackView).state.values;
 
 /** One element of `actions` (Slack sends exactly one): a button's value, a select's choice. */
-export const blockAction = z.looseObject({
+const blockAction = z.looseObject({
   type: z.string().max(64),
   action_id: z.string().min(1).max(255),
   block_id: z.string().max(255).optional(),
@@ -107,7 +107,7 @@ const without = (own: (typeof routing)[number] | null) => ({
 // ---- payloads ---------------------------------------------------------------------------------
 
 /** A slash command (form fields). Slack always sends `text`, empty when nothing was typed. */
-export const commandBody = z.looseObject({
+const commandBody = z.looseObject({
   ...without('command'),
   command: z.string().regex(/^\/[^\s/]{1,31}$/),
   text: z.string().max(8000).default(''),
@@ -119,7 +119,7 @@ export const commandBody = z.looseObject({
   response_url: httpUrl,
 });
 
-export const blockActionsBody = z.looseObject({
+const blockActionsBody = z.looseObject({
   ...without('actions'),
   type: z.literal('block_actions'),
   user,
@@ -153,7 +153,7 @@ export const checked = (args: { body: unknown; action: unknown }): { body: Block
   action: args.action as BlockAction,
 });
 
-export const viewSubmissionBody = z.looseObject({
+const viewSubmissionBody = z.looseObject({
   ...without(null),
   type: z.literal('view_submission'),
   user,
@@ -164,7 +164,7 @@ export const viewSubmissionBody = z.looseObject({
   response_urls: z.array(z.looseObject({ response_url: httpUrl })).max(10).default(() => []),
 });
 
-export const viewClosedBody = z.looseObject({
+const viewClosedBody = z.looseObject({
   ...without(null),
   type: z.literal('view_closed'),
   user,
@@ -175,7 +175,7 @@ export const viewClosedBody = z.looseObject({
 });
 
 /** Type-ahead of an external select (`block_suggestion`): the typed text, and the view it is in. */
-export const blockSuggestionBody = z.looseObject({
+const blockSuggestionBody = z.looseObject({
   ...without('name'),
   type: z.literal('block_suggestion'),
   user,
@@ -188,7 +188,7 @@ export const blockSuggestionBody = z.looseObject({
 });
 
 /** A message shortcut: the message's text becomes a visit's summary. */
-export const messageActionBody = z.looseObject({
+const messageActionBody = z.looseObject({
   ...without(null),
   type: z.literal('message_action'),
   user,
@@ -201,7 +201,7 @@ export const messageActionBody = z.looseObject({
   message: z.looseObject({ text: z.string().max(40_000).default(''), ts: z.string().max(64).optional() }),
 });
 
-export const shortcutBody = z.looseObject({
+const shortcutBody = z.looseObject({
   ...without(null),
   type: z.literal('shortcut'),
   user,
@@ -228,7 +228,7 @@ const otherEvent = z.looseObject({
   bot_access_token: z.undefined().optional(),
 });
 
-export const eventCallbackBody = z.looseObject({
+const eventCallbackBody = z.looseObject({
   ...without('event'),
   type: z.literal('event_callback'),
   team_id: teamRef.nullish(),
@@ -249,7 +249,7 @@ export type Envelope =
   | { kind: 'message_action'; body: z.infer<typeof messageActionBody> }
   | { kind: 'shortcut'; body: z.infer<typeof shortcutBody> }
   | { kind: 'event_callback'; body: z.infer<typeof eventCallbackBody> };
-export type Kind = Envelope['kind'];
+type Kind = Envelope['kind'];
 
 const byType: Partial<Record<string, z.ZodType>> = {
   block_actions: blockActionsBody,
@@ -262,7 +262,7 @@ const byType: Partial<Record<string, z.ZodType>> = {
 };
 
 /** Payload types Slack may send that this app does not answer (an Events API notice, legacy dialogs). */
-export type Unsupported = { kind: 'unsupported'; type: string };
+type Unsupported = { kind: 'unsupported'; type: string };
 
 export type Checked = { ok: true; envelope: Envelope } | { ok: true; envelope: Unsupported } | { ok: false; reason: string };
 

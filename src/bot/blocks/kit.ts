@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 
-// Small pure builders that keep Slack's Block Kit limits (shared/slack/FACTS.md §5) wherever text
+// Small pure builders that keep Slack's Block Kit limits (../shared/slack/FACTS.md §5) wherever text
 // comes from data: long text is cut with "…", long lists are cut to the surface's maximum.
 export const limits = {
   messageBlocks: 50,
@@ -26,13 +26,12 @@ export const limits = {
 export type Block = types.KnownBlock;
 export type Button = types.Button;
 export type ModalView = types.ModalView;
-export type HomeView = types.HomeView;
 export type PlainText = types.PlainTextElement;
-export type Option = types.PlainTextOption;
+type Option = types.PlainTextOption;
 /** An element an input block holds (a text input, a select, a date picker…). */
 export type InputElement = types.InputBlockElement;
 /** An element an actions block holds (a button, a select, a date picker…). */
-export type ActionElement = types.ActionsBlockElement;
+type ActionElement = types.ActionsBlockElement;
 /** What a message is made of: the notification's text and the blocks. */
 export interface BlockMessage {
   text: string;
@@ -68,7 +67,7 @@ export const context = (items: string[]): types.ContextBlock => ({
   elements: items.slice(0, limits.contextElements).map((t) => md(t)),
 });
 
-export interface ButtonOptions {
+interface ButtonOptions {
   value?: string;
   style?: 'primary' | 'danger';
   url?: string;
@@ -106,12 +105,12 @@ export const option = (text: string, value: string, description?: string): Optio
   ...(description ? { description: plain(description, 75) } : {}),
 });
 
-export interface InputOptions {
+interface InputOptions {
   optional?: boolean;
   hint?: string;
   dispatchAction?: boolean;
 }
-export interface TextInputOptions {
+interface TextInputOptions {
   max: number;
   multiline?: boolean;
   /** Prefilled text, cut to `max`. */
@@ -146,7 +145,7 @@ export function capBlocks(blocks: Block[], max: number, moreText: (n: number) =>
   return [...kept, context([moreText(blocks.length - kept.length)])];
 }
 
-export interface ModalOptions {
+interface ModalOptions {
   callbackId: string;
   title: string;
   submit?: string;

@@ -34,7 +34,7 @@ export const textField = (max: number): Field<string> => ({ read: (v) => (typeof
 
 type Fields<M> = { [K in keyof M]-?: Field<NonNullable<M[K]>> };
 
-export interface Codec<M> {
+interface Codec<M> {
   encode(m: M): string;
   /** null when the text is not this form's metadata (or a required field is missing). */
   decode(raw: unknown): M | null;

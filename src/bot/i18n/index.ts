@@ -25,7 +25,7 @@ export const t = translator(features);
 
 /** Every dotted start of a key: `opp.` and `opp.stage.` for `opp.stage.won`. */
 type Prefixes<K extends string, Head extends string = ''> = K extends `${infer First}.${infer Rest}` ? `${Head}${First}.` | Prefixes<Rest, `${Head}${First}.`> : never;
-export type KeyPrefix = Prefixes<BotKey>;
+type KeyPrefix = Prefixes<BotKey>;
 
 /**
  * The word for a code read from the database (a stage, a status, a visit method): `prefix` is checked

@@ -10,7 +10,7 @@ import { openModal } from '../respond.ts';
 import { opportunityModal, type PreselectedStore } from '../views/opportunity-modal.ts';
 
 /** What to preselect: a store id (a card's button) or what was typed after `/opp`. */
-export type Preselect = { storeId?: number | null; text?: string | null };
+type Preselect = { storeId?: number | null; text?: string | null };
 
 /** Ranks of searchStores that are an exact code, phone or name. */
 const EXACT_RANKS = new Set([0, 2, 4]);

@@ -25,7 +25,7 @@ export const decisionBlockId = (stepId: number): string => `approval:${stepId}`;
 export const COMMENT_BLOCK = 'comment';
 export const COMMENT_ACTION = 'approval_comment_text';
 /** The record modal only shows: nothing is submitted from it. */
-export const RECORD_VIEW = 'approval_record';
+const RECORD_VIEW = 'approval_record';
 
 const NAME_MAX = 80;
 const name = (p: { name: string }): string => esc(cut(p.name, NAME_MAX));
@@ -53,7 +53,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** The facts an approver decides on: store, opportunity, the flow's own fields, the requester. */
-export function factsBlocks(reader: Reader, r: ApprovalRecord): Block[] {
+function factsBlocks(reader: Reader, r: ApprovalRecord): Block[] {
   const f = r.fields;
   const short: string[] = [t(reader, 'appr.fact.store', { name: esc(cut(r.store.name, 150)), code: r.store.code })];
   const long: string[] = [];
@@ -127,7 +127,7 @@ function changeValue(reader: Reader, r: ApprovalRecord, c: FieldChange, v: unkno
 }
 
 /** "Changed since it was returned", field by field; null when nothing changed. */
-export function changesBlock(reader: Reader, r: ApprovalRecord): Block | null {
+function changesBlock(reader: Reader, r: ApprovalRecord): Block | null {
   if (!r.changes.length) return null;
   const lines = r.changes.map((c) =>
     t(reader, 'appr.changes.line', {
@@ -146,7 +146,7 @@ function levelLabel(reader: Reader, s: StepRecord): string {
 }
 
 /** One step of the record: who, decision, when, and the comment on its own line. */
-export function stepLine(reader: Reader, s: StepRecord): string {
+function stepLine(reader: Reader, s: StepRecord): string {
   const level = levelLabel(reader, s);
   if (s.status === 'pending') return t(reader, 'appr.step.pending', { level, names: names(activeApprovers(s)), at: when(reader, s.createdAt) });
   const line = t(reader, `appr.step.${s.status}`, { level, by: s.decidedBy ? name(s.decidedBy) : t(reader, 'common.none'), at: when(reader, s.decidedAt) });
@@ -154,7 +154,7 @@ export function stepLine(reader: Reader, s: StepRecord): string {
 }
 
 /** The record, grouped by round when it was resubmitted. */
-export function recordBlocks(reader: Reader, r: ApprovalRecord): Block[] {
+function recordBlocks(reader: Reader, r: ApprovalRecord): Block[] {
   const rounds = [...new Set(r.steps.map((s) => s.round))];
   const lines: string[] = [t(reader, 'appr.record.head')];
   for (const round of rounds) {
@@ -167,7 +167,7 @@ export function recordBlocks(reader: Reader, r: ApprovalRecord): Block[] {
 // ---- the card's outcome or buttons -------------------------------------------------------------
 
 /** May this viewer decide this card's step now? */
-export function canDecide(r: ApprovalRecord, stepId: number, viewerId: number): boolean {
+function canDecide(r: ApprovalRecord, stepId: number, viewerId: number): boolean {
   const s = stepOf(r, stepId);
   return !!s && r.currentStepId === stepId && s.status === 'pending' && r.decisions.length > 0 && s.approvers.some((a) => a.id === viewerId && a.active);
 }
@@ -179,7 +179,7 @@ const decisionButton: Record<Decision, { label: BotKey; actionId: string; style?
   reject: { label: 'appr.btn.reject', actionId: ids.actions.rejectRequest, style: 'danger' },
 };
 
-export function decisionButtons(reader: Reader, r: ApprovalRecord, stepId: number): Block[] {
+function decisionButtons(reader: Reader, r: ApprovalRecord, stepId: number): Block[] {
   const value = String(stepId);
   const buttons = r.decisions.map((d) => {
     const b = decisionButton[d];
@@ -193,7 +193,7 @@ export function decisionButtons(reader: Reader, r: ApprovalRecord, stepId: numbe
 }
 
 /** How a step ended, as one line ("✅ Approved by Han Meimei at 2026-11-22 10:05"); null while pending. */
-export function outcomeLine(reader: Reader, r: ApprovalRecord, s: StepRecord): string | null {
+function outcomeLine(reader: Reader, r: ApprovalRecord, s: StepRecord): string | null {
   const by = s.decidedBy ? name(s.decidedBy) : t(reader, 'common.none');
   const at = when(reader, s.decidedAt);
   switch (s.status) {
@@ -212,7 +212,7 @@ export function outcomeLine(reader: Reader, r: ApprovalRecord, s: StepRecord): s
 }
 
 /** What a card shows instead of buttons: where the step went (moved away), how it ended, or who it waits for. */
-export function cardStatusLines(reader: Reader, r: ApprovalRecord, s: StepRecord, viewerId: number): string[] {
+function cardStatusLines(reader: Reader, r: ApprovalRecord, s: StepRecord, viewerId: number): string[] {
   const lines: string[] = [];
   const mine = s.approvers.find((a) => a.id === viewerId);
   const moved = !!mine && !mine.active;
@@ -257,7 +257,7 @@ export function approvalCard(reader: Reader, r: ApprovalRecord, stepId: number, 
 // ---- the requester's notices -------------------------------------------------------------------
 
 /** The requester's buttons for the request's state now (not the event's: a notice sent late shows what is left to do). */
-export function requesterButtons(reader: Reader, r: ApprovalRecord): Block[] {
+function requesterButtons(reader: Reader, r: ApprovalRecord): Block[] {
   const value = String(r.id);
   const deny = t(reader, 'appr.confirm.no');
   switch (r.status) {
@@ -288,7 +288,7 @@ export function requesterButtons(reader: Reader, r: ApprovalRecord): Block[] {
 }
 
 /** The headline of a notice: what happened to the request, and who it waits for now. */
-export function noticeHeadline(reader: Reader, r: ApprovalRecord, stepId: number, event: RequestEvent): string {
+function noticeHeadline(reader: Reader, r: ApprovalRecord, stepId: number, event: RequestEvent): string {
   const s = stepOf(r, stepId);
   const base = { flow: flowIn(reader, r.flow), store: esc(cut(r.store.name, 150)), round: r.round };
   const by = s?.decidedBy ? name(s.decidedBy) : t(reader, 'common.none');
@@ -369,7 +369,7 @@ export type CommentDecision = Extract<Decision, 'return' | 'reject'>;
 const commentDecisions: readonly CommentDecision[] = ['return', 'reject'];
 /** The comment modal's metadata: the step (`s`) and the decision (`d`). */
 const commentCodec = metadataCodec<{ s: number; d: CommentDecision }>({ s: idField, d: oneOf(commentDecisions) }, ['s', 'd']);
-export interface CommentMeta {
+interface CommentMeta {
   stepId: number;
   decision: CommentDecision;
 }

@@ -21,7 +21,7 @@ export interface BoxPage {
 
 export const firstPages: Offsets = { todo: 0, done: 0, mine: 0 };
 
-export const encodeOffsets = (o: Offsets): string => `${o.todo}.${o.done}.${o.mine}`;
+const encodeOffsets = (o: Offsets): string => `${o.todo}.${o.done}.${o.mine}`;
 
 export function parseOffsets(value: string | undefined): Offsets | null {
   const m = /^(\d{1,6})\.(\d{1,6})\.(\d{1,6})$/.exec(value ?? '');

@@ -13,13 +13,13 @@ export const claimRowPrefix = 'claim_row:';
 export const claimNavBlock = 'claim_nav';
 
 /** The list's state: the search text and the page (0-based). */
-export interface ClaimListState {
+interface ClaimListState {
   q: string;
   p: number;
 }
 
 /** What a Claim button carries: the store, and the list to redraw when it came from the list. */
-export interface ClaimRef {
+interface ClaimRef {
   s: number;
   q?: string;
   p?: number;

@@ -16,7 +16,7 @@ export interface NewStoreInput {
 }
 
 /** The form step, or the confirm step with the values already checked by the domain. */
-export type CreateMeta = { step: 'form' } | ({ step: 'confirm' } & NewStoreInput);
+type CreateMeta = { step: 'form' } | ({ step: 'confirm' } & NewStoreInput);
 
 const createCodec = metadataCodec<{ step: CreateMeta['step']; name?: string; phone?: string; address?: string }>(
   { step: oneOf(['form', 'confirm']), name: textField(400), phone: textField(100), address: textField(800) },

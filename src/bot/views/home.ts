@@ -10,7 +10,7 @@ import type { MyDay } from '../../domain/followups/my-day.ts';
 // App Home: quick buttons, then my day (as /crm today), then my open opportunities. Within 100
 // blocks however many follow-ups there are.
 
-export interface HomeOpportunity {
+interface HomeOpportunity {
   id: number;
   name: string;
   amount: number;
@@ -20,14 +20,14 @@ export interface HomeOpportunity {
 }
 
 /** A request waiting for my decision. */
-export interface HomeApproval {
+interface HomeApproval {
   flow: string;
   store: { name: string };
   amount: number | null;
   requester: { name: string };
 }
 
-export interface HomeData {
+interface HomeData {
   name: string;
   day: MyDay;
   opportunities: { items: HomeOpportunity[]; total: number };
@@ -49,7 +49,7 @@ function approvalBlocks(reader: Reader, approvals: HomeData['approvals']): Block
   return [linesSection(reader, [t(reader, 'home.approvals', { count: approvals.total }), ...lines], approvals.total + 1), context([t(reader, 'home.approvals_hint')]), divider()];
 }
 
-export const HOME_QUICK_BLOCK = 'home_quick';
+const HOME_QUICK_BLOCK = 'home_quick';
 
 export function homeView(reader: Reader, data: HomeData): { type: 'home'; blocks: Block[] } {
   const { day } = data;

@@ -37,7 +37,7 @@ export interface OpportunityList {
 export const LIST_OPEN_MAX = 15;
 export const LIST_CLOSED_MAX = 5;
 
-export const reportState = (reader: Reader, status: string): string => tCode(reader, 'req.report.', status);
+const reportState = (reader: Reader, status: string): string => tCode(reader, 'req.report.', status);
 
 function nameLine(reader: Reader, o: ListedOpportunity): string {
   return t(reader, 'req.list.name', { name: esc(cut(o.name, 100)), store: esc(cut(o.store.name, 100)) });
@@ -76,7 +76,7 @@ function openButtons(reader: Reader, o: ListedOpportunity): Button[] {
   ];
 }
 
-export function opportunityListBlocks(reader: Reader, list: OpportunityList, notice?: string): Block[] {
+function opportunityListBlocks(reader: Reader, list: OpportunityList, notice?: string): Block[] {
   const blocks: Block[] = [...(notice ? [section(notice, undefined, `${OPP_LIST_BLOCK}_notice`)] : []), header(t(reader, 'req.list.title'))];
   if (!list.open.length && !list.closed.length) return [...blocks, section(t(reader, 'req.list.none'))];
   if (list.open.length) {

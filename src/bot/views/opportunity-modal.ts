@@ -12,7 +12,7 @@ import { ids } from '../ids.ts';
 // (`amount: must not be negative`) shows under its input.
 
 export const oppFields = ['storeId', 'name', 'amount', 'expectedCloseAt', 'stage', 'competitors', 'notes'] as const;
-export type OppField = (typeof oppFields)[number];
+type OppField = (typeof oppFields)[number];
 
 /** action_id of each input (the store picker is the shared type-ahead). */
 export const oppActions: Record<OppField, string> = {
@@ -34,7 +34,7 @@ export interface PreselectedStore {
   code: string;
 }
 
-export interface OpportunityModalOptions {
+interface OpportunityModalOptions {
   store?: PreselectedStore | null;
   /** A line above the inputs, e.g. "No store matches “xyz”". */
   hint?: string | null;
@@ -106,7 +106,7 @@ export function parseAmount(text: string): number | null {
 
 type Values = StateValues; // checked at the edge (src/bot/schemas.ts)
 
-export interface OpportunitySubmission {
+interface OpportunitySubmission {
   input: CreateOpportunityInput;
   /** The amount was not a number: its own message replaces whatever the domain says of it. */
   amountUnreadable: boolean;

@@ -81,7 +81,7 @@ const reasonInput = (reader: Reader, initial?: string | null, hintKey?: BotKey) 
   input('reason', t(reader, 'req.field.reason'), textInput('reason', { max: REASON_MAX, multiline: true, initial }), hintKey ? { hint: t(reader, hintKey) } : {});
 
 /** An opportunity as the forms show it above their inputs. */
-export interface OpportunityFacts {
+interface OpportunityFacts {
   name: string;
   amount: number;
   expectedCloseAt: Date;
@@ -89,7 +89,7 @@ export interface OpportunityFacts {
   store: { name: string };
 }
 
-export const opportunityLine = (reader: Reader, o: OpportunityFacts): string =>
+const opportunityLine = (reader: Reader, o: OpportunityFacts): string =>
   t(reader, 'req.opp_line', {
     name: esc(cut(o.name, 100)),
     store: esc(cut(o.store.name, 100)),
@@ -115,7 +115,7 @@ export function storeLine(reader: Reader, s: StoreFacts): string {
 
 // ---- each flow's inputs (the first submission and the resubmission share them) --------------
 
-export interface SignInitial {
+interface SignInitial {
   wonAmount?: number;
   /** `YYYY-MM-DD` */
   wonAt: string;
@@ -123,7 +123,7 @@ export interface SignInitial {
   note?: string | null;
 }
 
-export function signInputs(reader: Reader, v: SignInitial): Block[] {
+function signInputs(reader: Reader, v: SignInitial): Block[] {
   return [
     amountInput(reader, 'wonAmount', t(reader, 'req.field.won_amount'), v.wonAmount),
     dateInput('wonAt', t(reader, 'req.field.won_at'), v.wonAt),
@@ -132,9 +132,9 @@ export function signInputs(reader: Reader, v: SignInitial): Block[] {
   ];
 }
 
-export const terminateInputs = (reader: Reader, v: { reason?: string } = {}): Block[] => [reasonInput(reader, v.reason, 'req.field.lost_hint')];
+const terminateInputs = (reader: Reader, v: { reason?: string } = {}): Block[] => [reasonInput(reader, v.reason, 'req.field.lost_hint')];
 
-export interface TransferChoices {
+interface TransferChoices {
   people: TeamMember[];
   /** More people than one static select holds: a type-ahead instead. */
   more: boolean;
@@ -143,7 +143,7 @@ export interface TransferChoices {
 const personOption = (p: { id: number; name: string; unitName?: string | null }) => option(p.name, String(p.id), p.unitName ?? undefined);
 
 /** The transfer target and the reason; null when there is nobody to choose. */
-export function transferInputs(reader: Reader, choices: TransferChoices, v: { to?: { id: number; name: string } | null; reason?: string } = {}): Block[] | null {
+function transferInputs(reader: Reader, choices: TransferChoices, v: { to?: { id: number; name: string } | null; reason?: string } = {}): Block[] | null {
   const search = choices.more || choices.people.length > limits.options;
   if (!search && !choices.people.length) return null;
   // A former target who is no longer among the options (left the team) is not preselected.
@@ -155,7 +155,7 @@ export function transferInputs(reader: Reader, choices: TransferChoices, v: { to
   return [input('toPersonId', t(reader, 'req.field.to'), select), reasonInput(reader, v.reason)];
 }
 
-export function extendInputs(reader: Reader, v: { days?: number; reason?: string } = {}): Block[] {
+function extendInputs(reader: Reader, v: { days?: number; reason?: string } = {}): Block[] {
   return [
     input(
       'days',
@@ -167,7 +167,7 @@ export function extendInputs(reader: Reader, v: { days?: number; reason?: string
   ];
 }
 
-export interface ReportInitial {
+interface ReportInitial {
   name: string;
   amount: number;
   /** `YYYY-MM-DD` */
@@ -176,7 +176,7 @@ export interface ReportInitial {
   notes: string | null;
 }
 
-export function reportInputs(reader: Reader, v: ReportInitial): Block[] {
+function reportInputs(reader: Reader, v: ReportInitial): Block[] {
   return [
     input('name', t(reader, 'opp.field.name'), textInput('name', { max: NAME_MAX, initial: v.name })),
     amountInput(reader, 'amount', t(reader, 'opp.field.amount'), v.amount),
@@ -299,7 +299,7 @@ const dayOf = (v: unknown, reader: Reader): string | null => {
 };
 
 /** The flow's inputs, filled with the request's current facts. */
-export function resubmitInputs(reader: Reader, record: Pick<ApprovalRecord, 'flow' | 'fields' | 'transferTo'>, choices: TransferChoices): Block[] | null {
+function resubmitInputs(reader: Reader, record: Pick<ApprovalRecord, 'flow' | 'fields' | 'transferTo'>, choices: TransferChoices): Block[] | null {
   const f = record.fields;
   switch (record.flow) {
     case 'report':

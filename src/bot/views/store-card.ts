@@ -16,7 +16,7 @@ export interface CardViewer {
 }
 
 /** "3 days left (until 2026-12-01)", "ends today", or the customer note. */
-export function protectionText(reader: Reader, s: { ownerId: number | null; protectedUntil: Date | null; isCustomer: boolean }, now: Date): string {
+function protectionText(reader: Reader, s: { ownerId: number | null; protectedUntil: Date | null; isCustomer: boolean }, now: Date): string {
   if (s.ownerId === null || !s.protectedUntil) return t(reader, 'common.none');
   if (s.isCustomer) return t(reader, 'card.protection_customer');
   const until = formatDate(s.protectedUntil, reader.timezone);

@@ -187,7 +187,7 @@ function sectionsOf(lines: string[]): Block[] {
   return out;
 }
 
-export function historyLine(reader: Reader, e: StoreHistory['entries'][number]): string {
+function historyLine(reader: Reader, e: StoreHistory['entries'][number]): string {
   const who = (name: string | null, hidden: boolean) => (hidden ? t(reader, 'history.someone') : esc(cut(name ?? '', 80)));
   const parts = [`${formatDateTime(e.at, reader.timezone)} · *${tCode(reader, 'history.action.', e.action)}*`];
   if (e.from !== null || e.fromHidden) parts.push(t(reader, 'history.from', { name: who(e.from, e.fromHidden) }));

@@ -15,8 +15,8 @@ const LIST_LINES = 25;
 
 // ---- snooze choices ------------------------------------------------------------------------------
 
-export const snoozeChoices = ['tomorrow', 'in3days', 'monday', 'pick'] as const;
-export type SnoozeChoice = (typeof snoozeChoices)[number];
+const snoozeChoices = ['tomorrow', 'in3days', 'monday', 'pick'] as const;
+type SnoozeChoice = (typeof snoozeChoices)[number];
 
 /** When a quick snooze choice lands: 09:00 local on tomorrow, in 3 days, or next Monday. */
 export function snoozeTarget(choice: Exclude<SnoozeChoice, 'pick'>, now: Date, tz: string): Date {
@@ -26,7 +26,7 @@ export function snoozeTarget(choice: Exclude<SnoozeChoice, 'pick'>, now: Date, t
 }
 
 /** The value of a snooze option: `<follow-up id>:<choice>`. */
-export const snoozeValue = (followUpId: number, choice: SnoozeChoice): string => `${followUpId}:${choice}`;
+const snoozeValue = (followUpId: number, choice: SnoozeChoice): string => `${followUpId}:${choice}`;
 export function parseSnoozeValue(value: string): { id: number; choice: SnoozeChoice } | null {
   const [id, choice] = value.split(':');
   const n = Number(id);
@@ -38,12 +38,12 @@ export function parseSnoozeValue(value: string): { id: number; choice: SnoozeCho
 
 /** Actions blocks of follow-ups on a my-day surface carry this prefix: a click there refreshes the surface. */
 export const MY_DAY_BLOCK = 'myday';
-export const followUpBlockId = (id: number): string => `${MY_DAY_BLOCK}:followup:${id}`;
+const followUpBlockId = (id: number): string => `${MY_DAY_BLOCK}:followup:${id}`;
 
 const storeName = (name: string) => esc(cut(name.replace(/\s+/g, ' '), 80));
 
 /** One follow-up: what and when, then Done and a Snooze menu. Two blocks. */
-export function followUpBlocks(reader: Reader, f: FollowUpItem, now: Date, overdue: boolean): Block[] {
+function followUpBlocks(reader: Reader, f: FollowUpItem, now: Date, overdue: boolean): Block[] {
   const tz = reader.timezone;
   const when = overdue || formatDate(f.dueAt, tz) !== formatDate(now, tz) ? formatDateTime(f.dueAt, tz) : formatTime(f.dueAt, tz);
   const lines = [t(reader, overdue ? 'today.item_overdue' : 'today.item_today', { store: storeName(f.store.name), when })];
@@ -96,7 +96,7 @@ export function linesSection(reader: Reader, lines: string[], total: number = li
   return section(rest > 0 ? [...kept, moreLine(rest)].join('\n') : kept.join('\n'));
 }
 
-export interface MyDayOptions {
+interface MyDayOptions {
   /** The most blocks these sections may use (the surface's limit minus what surrounds them). */
   maxBlocks: number;
 }
@@ -148,7 +148,7 @@ export function myDaySections(reader: Reader, day: MyDay, opts: MyDayOptions): B
 }
 
 /** The plain-text summary that goes with the blocks (notifications, screen readers). */
-export function myDayText(reader: Reader, day: MyDay): string {
+function myDayText(reader: Reader, day: MyDay): string {
   return t(reader, 'today.text', {
     overdue: day.overdueTotal,
     today: day.dueTodayTotal,
@@ -174,7 +174,7 @@ export const snoozeActions = { date: 'snooze_date', time: 'snooze_time' } as con
 /** Block ids: the date carries the domain's field name (`dueAt`) so that "must be in the future" lands there. */
 export const snoozeBlocks = { date: 'dueAt', time: 'dueTime' } as const;
 
-export interface SnoozeMetadata {
+interface SnoozeMetadata {
   /** The follow-up. */
   f: number;
   /** The response_url of the /crm today message to refresh afterwards, if the click came from one. */
@@ -188,7 +188,7 @@ export function snoozeModal(reader: Reader, meta: SnoozeMetadata, now: Date): Mo
     title: t(reader, 'snooze.modal.title'),
     submit: t(reader, 'snooze.modal.submit'),
     close: t(reader, 'snooze.modal.close'),
-    privateMetadata: encodeSnoozeMetadata(meta),
+    privateMetadata: snoozeMetadata.encode(meta),
     blocks: [
       input(snoozeBlocks.date, t(reader, 'snooze.field.date'), { type: 'datepicker', action_id: snoozeActions.date, initial_date: formatDate(tomorrow, reader.timezone) }),
       input(snoozeBlocks.time, t(reader, 'snooze.field.time'), { type: 'timepicker', action_id: snoozeActions.time, initial_time: '09:00' }),
@@ -197,4 +197,5 @@ export function snoozeModal(reader: Reader, meta: SnoozeMetadata, now: Date): Mo
 }
 
 // A response_url is short; should one ever not fit, the modal still works without the refresh.
-export const { encode: encodeSnoozeMetadata, decode: parseSnoozeMetadata } = metadataCodec<SnoozeMetadata>({ f: idField, r: urlField }, ['f']);
+const snoozeMetadata = metadataCodec<SnoozeMetadata>({ f: idField, r: urlField }, ['f']);
+export const parseSnoozeMetadata = snoozeMetadata.decode;

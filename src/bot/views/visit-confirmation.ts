@@ -6,7 +6,7 @@ import { ids } from '../ids.ts';
 import { actions, button, capBlocks, context, cut, divider, esc, limits, section, type Block } from '../blocks/kit.ts';
 import { storeCardBlocks, type CardViewer, type StoreCardData } from './store-card.ts';
 
-export interface VisitConfirmationInput {
+interface VisitConfirmationInput {
   result: LogVisitResult;
   /** What was submitted (the result has the visit's id, time and method only). */
   summary: string;

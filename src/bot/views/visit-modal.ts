@@ -12,7 +12,7 @@ import { context, cut, esc, input, limits, modal, option, plain, type Block, typ
 
 /** From logVisitSchema (src/domain/visits/visits.ts). */
 export const SUMMARY_MAX = 2000;
-export const OUTCOME_MAX = 500;
+const OUTCOME_MAX = 500;
 const WHEN_TEXT_MAX = 100;
 
 /** Slack ids of this modal. The picker action ids are new: their block_actions are only acknowledged. */
@@ -150,17 +150,13 @@ function pickers(reader: Reader, blockId: string, dateAction: string, timeAction
 
 // ---- reading a submission ----------------------------------------------------------------------
 
-/** One element's state as Slack sends it in `view.state.values`. */
-/** The submitted state, in the shape checked at the edge (src/bot/schemas.ts). */
-export type { StateValue, StateValues } from '../schemas.ts';
-
 export interface WhenInput {
   text: string | null;
   date: string | null;
   time: string | null;
 }
 
-export interface VisitForm {
+interface VisitForm {
   storeId: number | null;
   at: WhenInput;
   method: string | null;
