@@ -36,6 +36,8 @@ if (dbPath && csvPath && secret) {
   });
   const running = await start(config);
   const bytes = readFileSync(csvPath);
+  // The console's mapping step, a request of its own before the import.
+  const mapping = guessMapping(readCsvHeader(bytes).headers);
   say({ url: running.url });
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
@@ -44,7 +46,6 @@ if (dbPath && csvPath && secret) {
       try {
         const admin = await actorBySlackId(deps.db, 'U0ADMIN');
         if (!admin) throw new Error('no admin U0ADMIN in the bench database');
-        const mapping = guessMapping(readCsvHeader(bytes).headers);
         const lag = monitorEventLoopDelay({ resolution: 5 });
         lag.enable();
         const t0 = performance.now();

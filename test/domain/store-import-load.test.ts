@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/client.ts';
 import { createStore } from '../../src/domain/stores/stores.ts';
@@ -214,9 +215,18 @@ describe('a big store import beside the server', () => {
   });
 
   it('reads the upload step (headers, rows, guess) a slice at a time, as readStoreFile reads it', async () => {
-    for (const bytes of [storesCsv(3_000), Buffer.from('name,lng,lat\n面馆,120.12,30.24\n', 'utf8')]) {
+    // Big enough to be checked and decoded a slice at a time; GBK as Chinese Excel saves it; bytes
+    // that are neither UTF-8 nor GBK, deep inside.
+    const big = storesCsv(3_000);
+    const gbk = iconv.encode(big.toString('utf8'), 'gbk');
+    for (const bytes of [big, gbk, Buffer.from('name,lng,lat\n面馆,120.12,30.24\n', 'utf8')]) {
       expect(await readStoreFileAsync(bytes)).toEqual(readStoreFile(bytes));
     }
+    expect((await readStoreFileAsync(gbk)).encoding).toBe('gb18030');
+    const broken = Buffer.concat([big.subarray(0, 200_000), Buffer.from([0x81, 0x20, 0xfe, 0xff]), big.subarray(200_000)]);
+    expect((await rejection(readStoreFileAsync(broken))).key).toBe('csv.bad_encoding');
+    const binary = Buffer.concat([big.subarray(0, 300_000), Buffer.from([0x00, 0x01]), big.subarray(300_000)]);
+    expect((await rejection(readStoreFileAsync(binary))).key).toBe('csv.binary');
   });
 
   it('writes nothing for a file with one bad row among thousands', async () => {

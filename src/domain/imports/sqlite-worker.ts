@@ -28,6 +28,9 @@ import { inTransaction, type Db } from '../../db/client.ts';
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+// Linux: the nice value is the thread's own. On a busy machine the server's thread (Slack's acks)
+// goes before this one.
+if (workerData.nice) { try { require('node:os').setPriority(workerData.nice); } catch {} }
 const db = new Database(workerData.path, { timeout: workerData.busyTimeoutMs });
 db.pragma('synchronous = NORMAL');
 // The checkpoint after a big commit is run here (checkpoint()), not by whichever connection commits next.
@@ -126,10 +129,10 @@ export class SqliteWorker {
   }
 
   /** Opens the file (a path as `PRAGMA database_list` gives it) in a new worker thread. */
-  static async open(path: string, o: { busyTimeoutMs?: number; cacheKiB?: number } = {}): Promise<SqliteWorker> {
+  static async open(path: string, o: { busyTimeoutMs?: number; cacheKiB?: number; nice?: number } = {}): Promise<SqliteWorker> {
     const worker = new Worker(workerSource, {
       eval: true,
-      workerData: { driver: (driver ??= createRequire(import.meta.url).resolve('better-sqlite3')), path, busyTimeoutMs: o.busyTimeoutMs ?? 10_000, cacheKiB: o.cacheKiB ?? 16_384 },
+      workerData: { driver: (driver ??= createRequire(import.meta.url).resolve('better-sqlite3')), path, nice: o.nice ?? 10, busyTimeoutMs: o.busyTimeoutMs ?? 10_000, cacheKiB: o.cacheKiB ?? 16_384 },
     });
     const w = new SqliteWorker(worker);
     await new Promise<void>((resolve, reject) => {
