@@ -183,7 +183,6 @@ export function tableRow(r: Result, withSuite = false): string[] {
   ];
 }
 
-// eslint-disable-next-line no-control-regex
 const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 export function formatTable(header: string[], rows: string[][]): string {

@@ -4,7 +4,6 @@ import { zonedTimeToUtc } from '../domain/time/zone.ts';
 // and the `actions` of block_actions). Slack gives a block or element without an id a generated one;
 // the sandbox derives it from the position, the same in what it draws and what it sends.
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
 
 /** What the browser reports for one element: text, a choice (value), several, or an external option. */

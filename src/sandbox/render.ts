@@ -6,7 +6,7 @@ import { blockIdOf, elementsOf, type Json } from './elements.ts';
 // Block Kit → HTML, on the server, as Slack would draw it for one person. Interactive elements carry
 // their block and action ids (`data-block-id`, `data-action-id`, `data-type`) for sandbox.js, which
 // collects their values and sends them back; the payload itself is built on the server from the
-// stored blocks (src/sandbox/interact.ts), so the browser can only choose what Slack would let it.
+// stored blocks (src/sandbox/elements.ts and slack-client.ts), so the browser can only choose what Slack would let it.
 
 export interface RenderContext extends MrkdwnContext {
   /** The viewer's time zone, for timestamps and date-time pickers. */

@@ -10,7 +10,6 @@ export const APP_ID = 'A0SEABOARD';
 export const BOT_ID = 'BBOT';
 export const BOT_USER = 'UBOT';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;
 
 /** Signs a body as Slack does (v0, HMAC-SHA256 of `v0:timestamp:body`). */

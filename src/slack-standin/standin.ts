@@ -10,7 +10,7 @@ import multer from 'multer';
 export interface RecordedCall {
   /** A Web API method, or `upload`: the bytes of a file POSTed to its upload URL. */
   method: string;
-  args: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  args: Record<string, any>;
   /** Epoch milliseconds, sub-millisecond precise. */
   at: number;
   /** The HTTP status it was answered with (0: the connection was dropped). */
@@ -56,7 +56,7 @@ export interface StoredView {
   id: string;
   hash: string;
   user: string | null;
-  view: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  view: Record<string, any>;
   rootViewId: string;
   previousViewId: string | null;
   closed: boolean;
@@ -113,7 +113,6 @@ export interface Answer {
   drop?: boolean;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Args = Record<string, any>;
 
 function parseArgs(req: Request): Args {

@@ -137,6 +137,7 @@ export const approvals = bundle({
     'appr.decision.returned': '↩ Returned',
     'appr.decision.rejected': '⛔ Rejected',
     'appr.decision.withdrawn': '↶ Withdrawn',
+    'appr.decision.cancelled': '∅ Cancelled',
     'appr.decision.pending': '⏳ Pending',
 
     // /crm approvals
@@ -280,6 +281,7 @@ export const approvals = bundle({
     'appr.decision.returned': '↩ 退回',
     'appr.decision.rejected': '⛔ 驳回',
     'appr.decision.withdrawn': '↶ 已撤回',
+    'appr.decision.cancelled': '∅ 已取消',
     'appr.decision.pending': '⏳ 审批中',
 
     'appr.list.header': '审批',

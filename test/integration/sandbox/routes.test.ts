@@ -16,7 +16,6 @@ import { world, type World } from '../../support/world.ts';
 // person does, reaching the app as Slack's signed payloads. The example company (examples/org.yaml),
 // its clock at Sunday 2026-11-22 10:00 in Shanghai.
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const REP = 'U0REP2'; // Sam Carter, en, team 1

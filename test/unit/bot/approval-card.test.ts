@@ -14,7 +14,6 @@ import { approvalsMessage, parseOffsets, type BoxPage } from '../../../src/bot/v
 import type { ApprovalRecord, ApprovalSummary, PersonRef, StepRecord } from '../../../src/domain/approvals/queries.ts';
 import { checkBlocks, checkModal } from './limits.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const en = { locale: 'en' as const, timezone: 'Asia/Shanghai' };

@@ -13,7 +13,6 @@ import {
 } from '../../../src/bot/views/claim-list.ts';
 import { checkBlocks } from './limits.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const en = { locale: 'en' as const, timezone: 'Asia/Shanghai' };

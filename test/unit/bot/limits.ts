@@ -1,7 +1,6 @@
 import { expect } from 'vitest';
 
 // Slack's Block Kit limits (shared/slack/FACTS.md §5), checked on whatever a builder returns.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const len = (s: unknown) => Array.from(String(s ?? '')).length;

@@ -16,7 +16,6 @@ import { DAY_MS } from '../../../src/domain/clock.ts';
 import type { FollowUpItem, MyDay } from '../../../src/domain/followups/my-day.ts';
 import { checkBlocks, checkModal } from './limits.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const en = { locale: 'en' as const, timezone: 'Asia/Shanghai' };

@@ -4,7 +4,6 @@ import { createdMessage, oppActions, opportunityModal, parseAmount, readOpportun
 import { formatMoney } from '../../../src/i18n/money.ts';
 import { checkBlocks, checkModal } from './limits.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const en = { locale: 'en' as const, timezone: 'Asia/Shanghai' };

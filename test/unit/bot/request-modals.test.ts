@@ -21,7 +21,6 @@ import {
 } from '../../../src/bot/views/request-modals.ts';
 import { checkBlocks, checkModal } from './limits.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const en = { locale: 'en' as const, timezone: 'Asia/Shanghai' };

@@ -23,7 +23,6 @@ import {
 import type { StoreCardData } from '../../../src/bot/views/store-card.ts';
 import { checkBlocks, checkModal } from './limits.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const en = { locale: 'en' as const, timezone: 'Asia/Shanghai' };

@@ -11,7 +11,6 @@ import type { Reader } from '../../../src/i18n/index.ts';
 import type { LogVisitResult } from '../../../src/domain/visits/visits.ts';
 import { checkBlocks, checkModal } from './limits.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 const en: Reader = { locale: 'en', timezone: 'Asia/Shanghai' };
