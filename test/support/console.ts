@@ -2,7 +2,7 @@ import { loadConfig } from '../../src/config.ts';
 import { hashPassword, setPasswordCost } from '../../src/domain/console/passwords.ts';
 import { start, type Running } from '../../src/main.ts';
 import { SlackStandin } from '../../src/slack-standin/standin.ts';
-import { world, type World } from './world.ts';
+import { slackIds, world, type World } from './world.ts';
 
 /**
  * Console tests hash and check passwords at a cheap scrypt cost, chosen explicitly here: the product's
@@ -105,7 +105,7 @@ export class ConsoleClient {
   }
 }
 
-const accountsOf = { admin: 'U0ADM1', mgrWest: 'U0MGR1', mgrEast: 'U0MGR2' } as const;
+const accountsOf = { admin: slackIds.admin, mgrWest: slackIds.mgrWest, mgrEast: slackIds.mgrEast } as const;
 export type AccountName = keyof typeof accountsOf;
 
 /**

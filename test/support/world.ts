@@ -13,7 +13,8 @@ export const T0 = '2026-11-22T02:00:00Z'; // 10:00 in Hangzhou
 
 export const orgFile = (): Record<string, unknown> => parseYaml(readFileSync(new URL('../../examples/org.yaml', import.meta.url), 'utf8'));
 
-const who = {
+/** The Slack ids of the example company's people (examples/org.yaml), by their role in the tests. */
+export const slackIds = {
   admin: 'U0ADM1',
   mgrWest: 'U0MGR1',
   mgrEast: 'U0MGR2',
@@ -32,13 +33,13 @@ export async function world(file: Record<string, unknown> = orgFile()) {
   const clock = fixedClock(T0);
   const deps: Deps = { db: database.db, clock };
   await importOrg(deps, file);
-  const people = {} as Record<keyof typeof who, Actor>;
-  for (const [k, slackId] of Object.entries(who)) {
-    people[k as keyof typeof who] = (await actorBySlackId(database.db, slackId))!;
+  const people = {} as Record<keyof typeof slackIds, Actor>;
+  for (const [k, slackId] of Object.entries(slackIds)) {
+    people[k as keyof typeof slackIds] = (await actorBySlackId(database.db, slackId))!;
   }
   const store = async (name: string) => database.db.store.findFirstOrThrow({ where: { name } });
   /** Re-reads an actor (after its record changed). */
-  const actor = async (k: keyof typeof who) => (await actorBySlackId(database.db, who[k]))!;
+  const actor = async (k: keyof typeof slackIds) => (await actorBySlackId(database.db, slackIds[k]))!;
   return { database, db: database.db, deps, clock, people, store, actor, drop: database.drop };
 }
 export type World = Awaited<ReturnType<typeof world>>;

@@ -3,13 +3,14 @@ import { ids } from '../../../src/bot/ids.ts';
 import { decisionBlockId } from '../../../src/bot/views/approval-card.ts';
 import { outboxKeyOf } from '../../../src/slack-standin/standin.ts';
 import { slackWorld, textOf, TEAM, type SlackWorld } from '../../support/slack.ts';
+import { slackIds } from '../../support/world.ts';
 import { buttonsOf, cardOf, cardSays, reportDirect, WAIT_MS } from './approvals-helpers.ts';
 
 // Exactly once: two approvers of one step click Approve at the same moment, one of them twice, and
 // Slack redelivers a click. One decision is recorded; every card of the step shows it; each click that
 // lost hears who decided.
 
-const HAN = 'U0SUP1';
+const HAN = slackIds.sup1;
 const ZHANG = 'U0SUP9'; // a second supervisor of Team 1, added for this file
 
 let s: SlackWorld;

@@ -3,7 +3,7 @@ import { ids } from '../../../src/bot/ids.ts';
 import { decide } from '../../../src/domain/approvals/engine.ts';
 import { resubmitRequest } from '../../../src/domain/approvals/requests.ts';
 import { actorBySlackId } from '../../../src/domain/people/people.ts';
-import { T0 } from '../../support/world.ts';
+import { slackIds, T0 } from '../../support/world.ts';
 import { slackWorld, textOf, type Json, type SlackWorld } from '../../support/slack.ts';
 import {
   approvalWrites,
@@ -29,10 +29,10 @@ import {
 // Meimei (U0SUP1, no language set: English); Team 1 is under Wang Fang (U0MGR1). 孙丽 (U0REP4) is in
 // Team 3 under Zhao Lei (U0SUP3, zh-CN); 刘洋 (U0REP3) in Team 2 under Olivia Brown (U0SUP2, en).
 
-const SAM = 'U0REP2';
-const HAN = 'U0SUP1';
-const WANG = 'U0MGR1';
-const OLIVIA = 'U0SUP2';
+const SAM = slackIds.rep2;
+const HAN = slackIds.sup1;
+const WANG = slackIds.mgrWest;
+const OLIVIA = slackIds.sup2;
 
 let s: SlackWorld;
 beforeAll(async () => {

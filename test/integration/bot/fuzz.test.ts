@@ -4,6 +4,7 @@ import { ids } from '../../../src/bot/ids.ts';
 import { FORM, formBody } from '../../../src/slack-standin/payloads.ts';
 import { fingerprint } from '../../support/db-fingerprint.ts';
 import { slackWorld, TEAM, type Json, type SlackWorld } from '../../support/slack.ts';
+import { slackIds } from '../../support/world.ts';
 
 // Issue 12, point 6: correctly signed but malformed Slack requests. Mutated copies of the payloads
 // Slack's own SDK tests use (test/fixtures/slack-payloads, from ../shared/slack/payloads) are sent to
@@ -36,7 +37,7 @@ const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json') && !f.includ
 const commandForm = Object.fromEntries(new URLSearchParams(readFileSync(new URL('slash_command.form.txt', dir), 'utf8').trim()));
 
 // People of the example company (test/support/world.ts), and one Slack knows but Seaboard does not.
-const USERS = ['U0REP1', 'U0REP2', 'U0SUP1', 'U0MGR1', 'U0ADM1', 'U0STRANGER'];
+const USERS = [slackIds.rep1, slackIds.rep2, slackIds.sup1, slackIds.mgrWest, slackIds.admin, 'U0STRANGER'];
 // Listeners to aim at: those that only read (open a modal, draw a list or a card); the ones that
 // write (claim, approve, done, snooze) would make "nothing written" a matter of luck.
 const ACTIONS = [

@@ -10,7 +10,7 @@ import { imageNotice } from '../../../src/domain/outbox/image.ts';
 import { enqueue } from '../../../src/domain/outbox/outbox.ts';
 import { modeFor, runMode, SandboxRefused } from '../../../src/sandbox/mode.ts';
 import type { PersonState } from '../../../src/sandbox/state.ts';
-import { world, type World } from '../../support/world.ts';
+import { slackIds, world, type World } from '../../support/world.ts';
 
 // /sandbox over HTTP: only in sandbox mode; the page, a person's state (long-polled), and what a
 // person does, reaching the app as Slack's signed payloads. The example company (examples/org.yaml),
@@ -18,8 +18,8 @@ import { world, type World } from '../../support/world.ts';
 
 type Json = Record<string, any>;
 
-const REP = 'U0REP2'; // Sam Carter, en, team 1
-const OTHER = 'U0REP1'; // Li Lei
+const REP = slackIds.rep2; // Sam Carter, en, team 1
+const OTHER = slackIds.rep1; // Li Lei
 
 /** The example company served by the app; marked as the demo's unless `company` (then it is a company's own). */
 async function server(env: Record<string, string> = {}, opts: { company?: boolean } = {}) {
