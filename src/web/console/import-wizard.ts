@@ -32,8 +32,11 @@ export interface ImportWizardSpec<F extends string> {
   /** A field's label on the mapping form, and its hint (if any). */
   label: (req: Request, field: F) => string;
   hint?: (req: Request, field: F) => string;
-  /** Reads the file (throws InvalidInputError for one that is not CSV). */
-  read: (req: Request, bytes: Buffer) => ImportFile<F>;
+  /**
+   * Reads the file (throws, or rejects with, InvalidInputError for one that is not CSV). A big file's
+   * read should give the event loop its turns (a promise): the upload step counts every row.
+   */
+  read: (req: Request, bytes: Buffer) => ImportFile<F> | Promise<ImportFile<F>>;
   /** The dry run of the file with this mapping; a mapping error thrown goes back to the mapping step. */
   preview: (req: Request, res: Response, cd: ConsoleDeps, upload: Upload, mapping: Record<F, string>) => Promise<void>;
   /** The import itself (and `discardUpload` once done); a mapping error thrown goes back to the mapping step. */
@@ -86,7 +89,7 @@ export function importWizard<F extends string>(spec: ImportWizardSpec<F>): Impor
     if (!file || file.buffer.length === 0) return uploadPage(req, res, tr(req, 'wizard.no_file'));
     try {
       // Read now, so that a file that is not CSV is refused at once rather than at the next step.
-      spec.read(req, file.buffer);
+      await spec.read(req, file.buffer);
     } catch (e) {
       if (e instanceof InvalidInputError) return uploadPage(req, res, trMessage(req, e));
       throw e;
@@ -98,7 +101,7 @@ export function importWizard<F extends string>(spec: ImportWizardSpec<F>): Impor
   /** The mapping step: the guessed columns, or those chosen with the problems found in them. */
   async function mappingPage(req: Request, res: Response, cd: ConsoleDeps, chosen?: Record<F, string>, error?: DomainError): Promise<void> {
     const upload = await loadUpload(cd, req, spec.kind, spec.text.gone);
-    const file = spec.read(req, upload.bytes);
+    const file = await spec.read(req, upload.bytes);
     const mapping: Partial<Record<F, string>> = chosen ?? file.guess;
     const errors = error ? formErrors(req, error) : { fields: {} as Record<string, string> };
     const options = (f: F) => [

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { InvalidInputError, isDomainError } from '../../../domain/errors.ts';
-import { applyStoreImport, previewStoreImport, readStoreFile, REPORT_LIMIT, storeColumnSpec, type StoreImportField, type StoreImportPreview } from '../../../domain/imports/store-import.ts';
+import { applyStoreImport, previewStoreImport, readStoreFileAsync, REPORT_LIMIT, storeColumnSpec, type StoreImportField, type StoreImportPreview } from '../../../domain/imports/store-import.ts';
 import { personName } from '../../../domain/people/people.ts';
 import { transferStores } from '../../../domain/pools/pools.ts';
 import { listConsoleStores, storeFilterOptions, storeFilterSchema, type StoreFilterOptions } from '../../../domain/stores/console-list.ts';
@@ -334,7 +334,7 @@ const storeImport = importWizard<StoreImportField>({
   columns: storeColumnSpec,
   text: { title: 'stores.import.title', intro: 'stores.import.intro', fileHint: 'stores.import.file_hint', gone: 'stores.import.upload_gone' },
   label: (req, f) => tr(req, `stores.import.field.${f}`),
-  read: (_req, bytes) => readStoreFile(bytes),
+  read: (_req, bytes) => readStoreFileAsync(bytes),
   preview,
   apply,
 });
