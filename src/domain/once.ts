@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '../db/client.ts';
+import { inTransaction, isUniqueViolation } from '../db/client.ts';
 import type { Deps } from './deps.ts';
 
 // An adapter may be handed one user action twice: Slack retries a request, redelivers an event, a
@@ -8,7 +8,7 @@ import type { Deps } from './deps.ts';
 /** Claims `key`: true the first time, false when it was claimed before. */
 export async function claimOnce(deps: Deps, key: string): Promise<boolean> {
   try {
-    await deps.db.$transaction((tx) => tx.slackDelivery.create({ data: { key, createdAt: deps.clock.now() } }));
+    await inTransaction(deps.db, (tx) => tx.slackDelivery.create({ data: { key, createdAt: deps.clock.now() } }));
     return true;
   } catch (e) {
     if (isUniqueViolation(e)) return false;
@@ -25,7 +25,7 @@ export async function once<T>(deps: Deps, key: string, run: () => Promise<T>): P
   try {
     return { ran: true, value: await run() };
   } catch (e) {
-    await deps.db.$transaction((tx) => tx.slackDelivery.deleteMany({ where: { key } }));
+    await inTransaction(deps.db, (tx) => tx.slackDelivery.deleteMany({ where: { key } }));
     throw e;
   }
 }
