@@ -2,8 +2,9 @@ import { inTransaction } from '../../db/client.ts';
 import { audit } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
 import { ForbiddenError, InvalidInputError, type MessageParams } from '../errors.ts';
-import { readCsv, type CsvEncoding } from '../imports/csv.ts';
+import { readCsv, scanCsvAsync, type CsvEncoding, type CsvRow } from '../imports/csv.ts';
 import { checkColumns, guessColumns, type ColumnSpec } from '../imports/mapping.ts';
+import { pacer, type Pace } from '../imports/pace.ts';
 import type { Actor } from '../org/roles.ts';
 import { assertActive } from '../org/scope.ts';
 import { loadSettings } from '../settings/settings.ts';
@@ -145,6 +146,15 @@ export function inspectOrderFile(actor: Actor, bytes: Buffer) {
   return { encoding: csv.encoding, headers: csv.headers, rows: csv.rows.length, mapping: guessMapping(csv.headers) };
 }
 
+/** `inspectOrderFile` a slice at a time, giving the event loop its turns (the console's upload step). */
+export async function inspectOrderFileAsync(actor: Actor, bytes: Buffer) {
+  assertAdmin(actor);
+  const pace = pacer();
+  let rows = 0;
+  const csv = await scanCsvAsync(bytes, { maxRows: MAX_ORDER_ROWS }, () => ((rows++), pace()), pace);
+  return { encoding: csv.encoding, headers: csv.headers, rows, mapping: guessMapping(csv.headers) };
+}
+
 function assertAdmin(actor: Actor): void {
   assertActive(actor);
   if (actor.role !== 'admin') throw new ForbiddenError('order.needs_admin');
@@ -156,15 +166,28 @@ interface ParsedFile {
   lines: number[];
 }
 
-function parseFile(bytes: Buffer, mappingInput: unknown, timezone: string): ParsedFile {
-  const csv = readCsv(bytes, { maxRows: MAX_ORDER_ROWS });
-  const mapping = checkMapping(csv.headers, mappingInput);
-  const col = Object.fromEntries(orderFields.map((f) => [f, csv.headers.indexOf(mapping[f])])) as Record<OrderField, number>;
+/**
+ * The file read and checked row by row, a slice at a time: outside any transaction, `pace` gives the
+ * event loop its turns (100,000 rows take about a second of parsing and checking).
+ */
+async function parseFile(bytes: Buffer, mappingInput: unknown, timezone: string, pace: Pace): Promise<ParsedFile> {
   const errors: OrderRowError[] = [];
   const orders: OrderFacts[] = [];
   const lines: number[] = [];
   const readTime = orderTimeReader(timezone);
-  for (const row of csv.rows) {
+  let mapping: OrderMapping | undefined;
+  let col: Record<OrderField, number> | undefined;
+  let rows = 0;
+  const visit = (row: CsvRow, headers: string[]) => {
+    if (!mapping) {
+      mapping = checkMapping(headers, mappingInput);
+      col = Object.fromEntries(orderFields.map((f) => [f, headers.indexOf(mapping![f])])) as Record<OrderField, number>;
+    }
+    rows++;
+    checkRow(row, mapping, col!);
+    return pace();
+  };
+  const checkRow = (row: CsvRow, mapping: OrderMapping, col: Record<OrderField, number>) => {
     const value = (f: OrderField) => (row.values[col[f]] ?? '').trim();
     const bad = (field: OrderField, key: string, params: MessageParams = {}) => errors.push({ line: row.line, field, column: mapping[field], key, params });
     const before = errors.length;
@@ -190,8 +213,11 @@ function parseFile(bytes: Buffer, mappingInput: unknown, timezone: string): Pars
       orders.push(r.data);
       lines.push(row.line);
     }
-  }
-  return { report: { encoding: csv.encoding, headers: csv.headers, mapping, rows: csv.rows.length, errors }, orders, lines };
+  };
+  const csv = await scanCsvAsync(bytes, { maxRows: MAX_ORDER_ROWS }, visit, pace);
+  // A file of headers only: the mapping is still checked.
+  mapping ??= checkMapping(csv.headers, mappingInput);
+  return { report: { encoding: csv.encoding, headers: csv.headers, mapping, rows, errors }, orders, lines };
 }
 
 function planErrors(plan: OrderPlan, lines: number[], mapping: OrderMapping): OrderRowError[] {
@@ -221,8 +247,9 @@ function summary(parsed: ParsedFile, plan: OrderPlan, applied: boolean): OrderIm
 export async function previewOrderImport(deps: Deps, actor: Actor, bytes: Buffer, mapping: unknown): Promise<OrderImportReport> {
   assertAdmin(actor);
   const { timezone } = await loadSettings(deps.db);
-  const parsed = parseFile(bytes, mapping, timezone);
-  const plan = await planOrders(deps.db, parsed.orders, { now: deps.clock.now(), label: (i) => lineLabel(parsed.lines[i]!) });
+  const pace = pacer();
+  const parsed = await parseFile(bytes, mapping, timezone, pace);
+  const plan = await planOrders(deps.db, parsed.orders, { now: deps.clock.now(), label: (i) => lineLabel(parsed.lines[i]!), pace });
   return summary(parsed, plan, false);
 }
 
@@ -237,14 +264,23 @@ export async function applyOrderImport(deps: Deps, actor: Actor, bytes: Buffer, 
   assertAdmin(actor);
   const now = deps.clock.now();
   const { timezone } = await loadSettings(deps.db);
-  const parsed = parseFile(bytes, mapping, timezone);
+  // Read, checked and planned outside any transaction, giving the event loop its turns; a file with
+  // bad rows is refused here, before any transaction.
+  const pace = pacer();
+  const parsed = await parseFile(bytes, mapping, timezone, pace);
+  const label = (i: number) => lineLabel(parsed.lines[i]!);
+  const refuseBad = (report: OrderImportReport) => {
+    if (!report.errors.length) return;
+    const issues = report.errors.map((e) => ({ path: `${lineLabel(e.line)}${e.field ? `.${e.field}` : ''}`, key: e.key, params: e.params }));
+    throw new InvalidInputError('order.import_invalid', { count: issues.length }, issues);
+  };
+  refuseBad(summary(parsed, await planOrders(deps.db, parsed.orders, { now, label, pace }), true));
+  // Then one short transaction: planned again (what other requests changed meanwhile counts), written,
+  // all or nothing.
   return inTransaction(deps.db, async (tx) => {
-    const plan = await planOrders(tx, parsed.orders, { now, label: (i) => lineLabel(parsed.lines[i]!) });
+    const plan = await planOrders(tx, parsed.orders, { now, label });
     const report = summary(parsed, plan, true);
-    if (report.errors.length) {
-      const issues = report.errors.map((e) => ({ path: `${lineLabel(e.line)}${e.field ? `.${e.field}` : ''}`, key: e.key, params: e.params }));
-      throw new InvalidInputError('order.import_invalid', { count: issues.length }, issues);
-    }
+    refuseBad(report);
     await writeOrders(tx, plan, { actorId: actor.id, now, auditEach: false });
     await audit(tx, {
       actorId: actor.id,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { inTransaction, isUniqueViolation, Prisma, type Db, type Tx } from '../../db/client.ts';
 import { auditMany, type AuditEntry } from '../audit/audit.ts';
 import { BULK_CHUNK, dialectOf, inJson, insertRows, KEY_CHUNK, type Column } from '../imports/bulk-sql.ts';
+import { noPace, type Pace } from '../imports/pace.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, DomainError, InvalidInputError, NotFoundError, type Issue, type MessageParams } from '../errors.ts';
 import { loadSettings, type Settings } from '../settings/settings.ts';
@@ -101,11 +102,12 @@ const storeFacts = (r: Record<string, unknown>): StoreFacts => ({
  * The stores of these codes; a code of a store merged into another stands for the survivor, since
  * the order system keeps sending the codes it knows.
  */
-async function storesByCode(db: Db | Tx, codes: string[]): Promise<Map<string, StoreFacts>> {
+async function storesByCode(db: Db | Tx, codes: string[], pace: Pace): Promise<Map<string, StoreFacts>> {
   const dialect = dialectOf(db);
   const byCode = new Map<string, StoreFacts>();
   const byId = new Map<number, StoreFacts>();
   for (const part of chunks([...new Set(codes)], KEY_CHUNK)) {
+    await pace();
     const rows = await db.$queryRaw<Record<string, unknown>[]>`SELECT ${storeColumns} FROM "Store" WHERE ${inJson(dialect, Prisma.sql`"code"`, part)}`;
     for (const s of rows.map(storeFacts)) {
       byCode.set(s.code, s);
@@ -129,10 +131,11 @@ async function storesByCode(db: Db | Tx, codes: string[]): Promise<Map<string, S
 }
 
 /** Raw, the numbers as one JSON parameter: an import looks up tens of thousands at once. */
-async function ordersByNumber(db: Db | Tx, orderNos: string[]): Promise<Map<string, ExistingOrder>> {
+async function ordersByNumber(db: Db | Tx, orderNos: string[], pace: Pace): Promise<Map<string, ExistingOrder>> {
   const out = new Map<string, ExistingOrder>();
   const dialect = dialectOf(db);
   for (const part of chunks([...new Set(orderNos)], KEY_CHUNK)) {
+    await pace();
     const rows = await db.$queryRaw<{ id: number | bigint; orderNo: string; storeId: number | bigint; amount: number | bigint; orderedAt: Date | string }[]>`
       SELECT "id", "orderNo", "storeId", "amount", "orderedAt" FROM "Order" WHERE ${inJson(dialect, Prisma.sql`"orderNo"`, part)}`;
     for (const o of rows) out.set(o.orderNo, { id: Number(o.id), orderNo: o.orderNo, storeId: Number(o.storeId), amount: Number(o.amount), orderedAt: new Date(o.orderedAt) });
@@ -153,9 +156,11 @@ const orderColumns: Column[] = [
  * (recorded before with the same data) or has problems. `label(i)` names an order in messages
  * ("line 12", "orders[3]").
  */
-export async function planOrders(db: Db | Tx, orders: OrderFacts[], o: { now: Date; label: (index: number) => string }): Promise<OrderPlan> {
-  const existing = await ordersByNumber(db, orders.map((x) => x.orderNo));
-  const stores = await storesByCode(db, orders.map((x) => x.storeCode));
+export async function planOrders(db: Db | Tx, orders: OrderFacts[], o: { now: Date; label: (index: number) => string; pace?: Pace }): Promise<OrderPlan> {
+  // With `pace` (only outside an SQLite transaction: pace.ts) the look-ups give the event loop its turns.
+  const pace = o.pace ?? noPace;
+  const existing = await ordersByNumber(db, orders.map((x) => x.orderNo), pace);
+  const stores = await storesByCode(db, orders.map((x) => x.storeCode), pace);
   const problems: OrderProblem[] = [];
   const problem = (index: number, field: OrderField, key: string, params: MessageParams = {}, conflict = false) => problems.push({ index, field, key, params, conflict });
   const firstInBatch = new Map<string, number>();

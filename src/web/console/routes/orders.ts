@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { apiTokenScopes, createApiToken, listApiTokens, revokeApiToken, type ApiTokenScope } from '../../../domain/console/api-tokens.ts';
 import { isDomainError, type DomainError } from '../../../domain/errors.ts';
 import type { OrderField } from '../../../domain/orders/orders.ts';
-import { applyOrderImport, inspectOrderFile, orderColumnSpec, previewOrderImport, type OrderImportReport, type OrderMapping } from '../../../domain/orders/order-import.ts';
+import { applyOrderImport, inspectOrderFileAsync, orderColumnSpec, previewOrderImport, type OrderImportReport, type OrderMapping } from '../../../domain/orders/order-import.ts';
 import { listOrders } from '../../../domain/orders/order-list.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
@@ -124,8 +124,8 @@ const orderImport = importWizard({
   text: { title: 'orders.import.title', intro: 'orders.import.intro', fileHint: 'orders.import.file_hint', gone: 'orders.upload_not_found' },
   label: fieldLabel,
   hint: (req, f) => tr(req, `orders.column.${f}_hint`),
-  read: (req, bytes) => {
-    const file = inspectOrderFile(session(req).actor, bytes);
+  read: async (req, bytes) => {
+    const file = await inspectOrderFileAsync(session(req).actor, bytes);
     return { ...file, guess: file.mapping };
   },
   preview,
