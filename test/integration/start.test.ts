@@ -2,7 +2,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+// Each test starts real processes (tsx compiles the app on the way, and a password hash takes 128 MiB of
+// scrypt): on a busy two-core machine that is seconds per process, so these tests get more time.
+vi.setConfig({ testTimeout: 90_000 });
 
 const dir = mkdtempSync(join(tmpdir(), 'seaboard-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,7 +29,7 @@ describe('npm start', () => {
         if (m) resolve(m[1]!);
       });
       child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-      setTimeout(() => reject(new Error(`no start line: ${out}`)), 15_000);
+      setTimeout(() => reject(new Error(`no start line: ${out}`)), 45_000);
     });
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
