@@ -94,6 +94,10 @@ async function whileResponsive<T>(work: () => Promise<T>): Promise<{ value: T; g
   }, 10);
   try {
     const value = await work();
+    // The stretch from the last tick to the end of the work counts too: a stall at the very end
+    // (a last synchronous commit) would otherwise never be measured.
+    gaps.push(performance.now() - last);
+    stretches.push(cpuMs() - lastCpu);
     return { value, gaps, stretches, answers, failures };
   } finally {
     clearInterval(ticker);
