@@ -1,7 +1,7 @@
 // Dates typed by people ("tomorrow 10am", "下周二", "3天后") or picked in Slack's date and time pickers,
 // read in the reader's time zone and language.
 //
-// Decisions (tested in test/unit/bot/visit.test.ts):
+// Decisions (tested in test/unit/bot/views/visit.test.ts):
 // - A date without a time: a follow-up is due at 09:00 local (the start of the working day, so it is
 //   in that morning's digest); a visit is placed at 12:00 local, or at now when that is still to come
 //   today (a visit cannot be in the future). "Morning / 上午" is 09:00, "noon / 中午" 12:00,

@@ -7,7 +7,7 @@ import { slackIds, world, type World } from './world.ts';
 /**
  * Console tests hash and check passwords at a cheap scrypt cost, chosen explicitly here: the product's
  * (OWASP's N=2^17) takes 128 MiB and a few hundred milliseconds per sign-in.
- * test/domain/console-sign-in.test.ts checks the product’s default.
+ * test/integration/domain/console/sign-in.test.ts checks the product’s default.
  */
 export const TEST_PASSWORD_COST = { N: 2 ** 10, r: 8, p: 1 };
 setPasswordCost(TEST_PASSWORD_COST);

@@ -1,4 +1,4 @@
-// A store import in a process of its own, to be killed midway (test/domain/store-import-load.test.ts):
+// A store import in a process of its own, to be killed midway (test/integration/domain/imports/store-import-load.test.ts):
 // `tsx test/support/import-child.ts <database file> <csv file>` applies the file as the example
 // company's admin (U0ADM1) and prints the result.
 import { readFileSync } from 'node:fs';

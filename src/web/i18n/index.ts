@@ -28,7 +28,7 @@ const areas = {
   wizard: wizardText,
 };
 
-/** One bundle per console area, each complete in both languages (test/unit/web-i18n.test.ts checks the placeholders). */
+/** One bundle per console area, each complete in both languages (test/unit/web/i18n/catalogs.test.ts checks the placeholders). */
 export const bundles: Record<string, Bundle> = areas;
 
 /** A key of the console's text, or of a domain message. */
