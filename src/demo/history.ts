@@ -17,7 +17,8 @@ import { scopeFor } from '../domain/org/scope.ts';
 import { assignStore, claimStore, extendProtection, releaseStore } from '../domain/pools/pools.ts';
 import { sweepAutoReturn } from '../domain/pools/sweep.ts';
 import type { Settings } from '../domain/settings/settings.ts';
-import { addDays, formatDate, startOfDay, zonedParts } from '../domain/time/zone.ts';
+import { isWorkingDay } from '../domain/time/calendar.ts';
+import { addDays, formatDate, startOfDay } from '../domain/time/zone.ts';
 import { logVisit, visitMethods } from '../domain/visits/visits.ts';
 import {
   approvalComments,
@@ -145,8 +146,7 @@ export class DemoHistory {
   }
 
   private isWorkingDay(d: number): boolean {
-    const wd = zonedParts(this.at(d, 12), this.settings.timezone).weekday;
-    return this.settings.workingDays.includes(wd === 0 ? 7 : wd);
+    return isWorkingDay(this.at(d, 12), this.settings.workingDays, this.settings.timezone);
   }
 
   private previousWorkingDay(d: number): number {
