@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { probeWrite, WriteHealth } from './db/health.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
+import { hasConsoleAccount } from './domain/console/accounts.ts';
 import { modeFor, runMode, type RunMode } from './sandbox/mode.ts';
 import type { Sandbox } from './sandbox/sandbox.ts';
 import { version } from './version.ts';
@@ -113,7 +114,7 @@ export async function describeStart(running: Running, config: Config): Promise<s
   const { DEMO_ADMIN } = await import('./demo/company.ts');
   const why = config.SANDBOX === '1' ? 'SANDBOX=1: the Slack settings are not used' : 'no SLACK_BOT_TOKEN';
   const demo = running.sandbox.demo;
-  const demoAdmin = await running.database.db.consoleAccount.findUnique({ where: { email: DEMO_ADMIN.email }, select: { id: true } });
+  const demoAdmin = await hasConsoleAccount(running.database.db, DEMO_ADMIN.email);
   return [
     `Mode: sandbox (${why}; Slack is a local stand-in; SANDBOX=0 turns it off)`,
     demo.seeded ? `Demo company: loaded in ${(demo.ms / 1000).toFixed(1)} s (the database was empty)` : `Demo company: ${demoAdmin ? 'already loaded' : 'not loaded (the database was not empty)'}`,

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { loadSettings } from '../domain/settings/settings.ts';
+import { slackPeople } from '../domain/people/people.ts';
 import type { SlackStandin } from '../slack-standin/standin.ts';
 
 // The people of the company as the sandbox offers them ("who are you?"), and as the stand-in Slack
@@ -19,12 +19,8 @@ const roleOrder: Record<string, number> = { rep: 0, supervisor: 1, manager: 2, a
 
 /** Everyone with a Slack id: reps first, then supervisors, managers, admins; by team and name. */
 export async function sandboxPeople(db: Db): Promise<SandboxPerson[]> {
-  const [people, settings] = await Promise.all([
-    db.person.findMany({ where: { slackId: { not: null } }, select: { slackId: true, name: true, role: true, locale: true, timezone: true, active: true, unit: { select: { name: true } } } }),
-    loadSettings(db),
-  ]);
-  return people
-    .map((p) => ({ slackId: p.slackId!, name: p.name, role: p.role, team: p.unit?.name ?? null, locale: p.locale === 'zh-CN' ? 'zh-CN' : 'en-US', timezone: p.timezone ?? settings.timezone, active: p.active }))
+  return (await slackPeople(db))
+    .map((p) => ({ slackId: p.slackId, name: p.name, role: p.role, team: p.unitName, locale: p.locale === 'zh-CN' ? 'zh-CN' : 'en-US', timezone: p.timezone, active: p.active }))
     .sort((a, b) => (roleOrder[a.role] ?? 9) - (roleOrder[b.role] ?? 9) || (a.team ?? '').localeCompare(b.team ?? '') || a.name.localeCompare(b.name));
 }
 

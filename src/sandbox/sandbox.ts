@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import type { Deps } from '../domain/deps.ts';
+import { hasPeople } from '../domain/people/people.ts';
 import { SlackStandin } from '../slack-standin/standin.ts';
 import { sandboxBotConfig } from './mode.ts';
 import { syncStandinUsers } from './people.ts';
@@ -21,7 +22,7 @@ export interface Sandbox {
 
 export async function startSandbox(config: Config, deps: Deps): Promise<Sandbox> {
   // The demo's code is loaded only for an empty database (a restart skips it).
-  const empty = (await deps.db.person.count()) === 0;
+  const empty = !(await hasPeople(deps.db));
   const demo = empty ? await (await import('../demo/seed.ts')).seedDemoIfEmpty(deps, { now: deps.clock.now() }) : { seeded: false, ms: 0 };
   const standin = new SlackStandin();
   await standin.listen(0, '127.0.0.1');

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { inTransaction } from '../../db/client.ts';
+import { inTransaction, type Db } from '../../db/client.ts';
 import { audit } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, LimitReachedError, NotFoundError } from '../errors.ts';
@@ -140,6 +140,11 @@ export interface ConsoleAccountView {
   lastSignInAt: Date | null;
   /** Whether its sign-in is locked now, and until when. */
   lock: { until: Date } | null;
+}
+
+/** Whether a console account signs in with this email (the start banner names the demo admin only when it exists). */
+export async function hasConsoleAccount(db: Db, email: string): Promise<boolean> {
+  return (await db.consoleAccount.count({ where: { email: email.trim().toLowerCase() } })) > 0;
 }
 
 /** A person's console account as the person's page shows it; null when the person has none. */

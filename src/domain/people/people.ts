@@ -60,3 +60,28 @@ export async function setLocale(deps: Deps, actor: Actor, locale: string): Promi
     await audit(tx, { actorId: actor.id, action: 'person.locale', entity: 'person', entityId: actor.id, before: { locale: actor.locale }, after: { locale: v }, at: now });
   });
 }
+
+/** Whether the company has anyone yet (an empty database: the sandbox loads the demo company). */
+export async function hasPeople(db: Db): Promise<boolean> {
+  return (await db.person.count({ take: 1 })) > 0;
+}
+
+export interface SlackPerson {
+  slackId: string;
+  name: string;
+  role: string;
+  unitName: string | null;
+  locale: string | null;
+  /** Their own, else the company's. */
+  timezone: string;
+  active: boolean;
+}
+
+/** Everyone with a Slack id, as a workspace knows them (the sandbox's stand-in Slack answers users.info from this). */
+export async function slackPeople(db: Db): Promise<SlackPerson[]> {
+  const [people, settings] = await Promise.all([
+    db.person.findMany({ where: { slackId: { not: null } }, select: { slackId: true, name: true, role: true, locale: true, timezone: true, active: true, unit: { select: { name: true } } } }),
+    loadSettings(db),
+  ]);
+  return people.map((p) => ({ slackId: p.slackId!, name: p.name, role: p.role, unitName: p.unit?.name ?? null, locale: p.locale, timezone: p.timezone ?? settings.timezone, active: p.active }));
+}

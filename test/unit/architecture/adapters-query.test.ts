@@ -1,5 +1,5 @@
-// Adapters don't query: the web console, the API and the Slack app call domain functions, which hold
-// the Prisma client. Checked on the source text: a model call on a client or a transaction
+// Adapters don't query: the web console, the API, the Slack app, the scheduled jobs, the sandbox and the
+// start call domain functions, which hold the Prisma client. Checked on the source text: a model call on a client or a transaction
 // (`deps.db.store.findMany(`, `tx.person.count(`), raw SQL, a transaction, or an import of the
 // generated client.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -26,6 +26,7 @@ const BOT_FILES_THAT_QUERY = [
 ];
 
 function sources(dir: string): string[] {
+  if (!statSync(dir).isDirectory()) return [dir];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? sources(path) : /\.ts$/.test(name) ? [path] : [];
@@ -58,6 +59,11 @@ describe('adapters do not query', () => {
 
   it('src/web: the console and the API never query', () => {
     expect(queries('src/web')).toEqual([]);
+  });
+
+  it('src/jobs, src/sandbox and the start (src/main.ts): never query', () => {
+    expect([...queries('src/jobs'), ...queries('src/sandbox')]).toEqual([]);
+    expect(queries('src/main.ts')).toEqual([]);
   });
 
   it('src/bot: only the files listed query, and each of them still does (remove it from the list when it stops)', () => {
