@@ -1,15 +1,18 @@
 import { inTransaction } from '../../db/client.ts';
 import { audit } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
-import { ForbiddenError, InvalidInputError, type MessageParams } from '../errors.ts';
+import { ConflictError, ForbiddenError, InvalidInputError, type MessageParams } from '../errors.ts';
 import { readCsv, scanCsvAsync, type CsvEncoding, type CsvRow } from '../imports/csv.ts';
 import { checkColumns, guessColumns, type ColumnSpec } from '../imports/mapping.ts';
+import { dialectOf } from '../imports/bulk-sql.ts';
 import { pacer, type Pace } from '../imports/pace.ts';
+import { SqliteWorker, sqliteFileOf } from '../imports/sqlite-worker.ts';
 import type { Actor } from '../org/roles.ts';
 import { assertActive } from '../org/scope.ts';
 import { loadSettings } from '../settings/settings.ts';
 import { zonedTimeToUtc } from '../time/zone.ts';
 import { issuesFromZod } from '../validation.ts';
+import { CHANGED, NARROW_CACHE_KIB, SETTINGS_PRINT, commitStagedOrders, type StagedCommitOptions } from './order-staging.ts';
 import { MAX_ORDER_AMOUNT, planOrders, writeOrders, orderSchema, type OrderFacts, type OrderField, type OrderPlan } from './orders.ts';
 
 /**
@@ -259,9 +262,69 @@ const lineLabel = (line: number) => `line ${line}`;
  * Imports the file: every order or none. With any bad row, throws InvalidInputError listing each
  * (path `line 12.amount`) and writes nothing. Orders already recorded with the same data are
  * counted as unchanged, so the same file can be imported twice.
+ *
+ * The file is read, checked and planned outside any transaction, giving the event loop its turns; a
+ * file with bad rows is refused there. On a SQLite file the orders are then staged in a worker
+ * thread's connection and written by one short transaction there (order-staging.ts), checked again
+ * against what changed meanwhile; on PostgreSQL (and an in-memory SQLite) one transaction of this
+ * thread plans again and writes.
  */
-export async function applyOrderImport(deps: Deps, actor: Actor, bytes: Buffer, mapping: unknown, o: { filename?: string } = {}): Promise<OrderImportReport> {
+export async function applyOrderImport(deps: Deps, actor: Actor, bytes: Buffer, mapping: unknown, o: { filename?: string } & StagedCommitOptions = {}): Promise<OrderImportReport> {
   assertAdmin(actor);
+  const file = dialectOf(deps.db) === 'sqlite' ? await sqliteFileOf(deps.db) : null;
+  if (file === null) return applyInOneTransaction(deps, actor, bytes, mapping, o);
+  const worker = await SqliteWorker.open(file, { cacheKiB: NARROW_CACHE_KIB });
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const r = await applyStaged(deps, actor, bytes, mapping, worker, { ...o, attempt });
+      if (r !== CHANGED) return r;
+      // Settings, stores or orders changed between the plan and the commit: read and plan again.
+      if (attempt === MAX_ATTEMPTS) throw new ConflictError('error.generic');
+    }
+  } finally {
+    await worker.close();
+  }
+}
+
+const MAX_ATTEMPTS = 3;
+
+function refuseBad(report: OrderImportReport): void {
+  if (!report.errors.length) return;
+  const issues = report.errors.map((e) => ({ path: `${lineLabel(e.line)}${e.field ? `.${e.field}` : ''}`, key: e.key, params: e.params }));
+  throw new InvalidInputError('order.import_invalid', { count: issues.length }, issues);
+}
+
+const auditAfter = (report: OrderImportReport, filename: string | undefined) => ({
+  filename: filename ?? null,
+  rows: report.rows,
+  created: report.created,
+  unchanged: report.unchanged,
+  mapping: report.mapping,
+});
+
+async function applyStaged(
+  deps: Deps,
+  actor: Actor,
+  bytes: Buffer,
+  mapping: unknown,
+  worker: SqliteWorker,
+  o: { filename?: string; attempt: number } & StagedCommitOptions,
+): Promise<OrderImportReport | typeof CHANGED> {
+  const now = deps.clock.now();
+  // Read before the settings: a change after it shows in the commit's check.
+  const settingsPrint = (await worker.get<{ settings: string | null }>(SETTINGS_PRINT))?.settings ?? null;
+  const settings = await loadSettings(deps.db);
+  const pace = pacer();
+  const parsed = await parseFile(bytes, mapping, settings.timezone, pace);
+  const plan = await planOrders(deps.db, parsed.orders, { now, label: (i) => lineLabel(parsed.lines[i]!), pace });
+  const report = summary(parsed, plan, true);
+  refuseBad(report);
+  const r = await commitStagedOrders(deps.db, worker, { plan, settings, settingsPrint, now, actorId: actor.id, auditId: now.toISOString(), auditAfter: auditAfter(report, o.filename) }, o);
+  return r === CHANGED ? CHANGED : report;
+}
+
+/** PostgreSQL and in-memory SQLite: read and checked outside, then planned again and written in one transaction. */
+async function applyInOneTransaction(deps: Deps, actor: Actor, bytes: Buffer, mapping: unknown, o: { filename?: string }): Promise<OrderImportReport> {
   const now = deps.clock.now();
   const { timezone } = await loadSettings(deps.db);
   // Read, checked and planned outside any transaction, giving the event loop its turns; a file with
@@ -269,27 +332,15 @@ export async function applyOrderImport(deps: Deps, actor: Actor, bytes: Buffer, 
   const pace = pacer();
   const parsed = await parseFile(bytes, mapping, timezone, pace);
   const label = (i: number) => lineLabel(parsed.lines[i]!);
-  const refuseBad = (report: OrderImportReport) => {
-    if (!report.errors.length) return;
-    const issues = report.errors.map((e) => ({ path: `${lineLabel(e.line)}${e.field ? `.${e.field}` : ''}`, key: e.key, params: e.params }));
-    throw new InvalidInputError('order.import_invalid', { count: issues.length }, issues);
-  };
   refuseBad(summary(parsed, await planOrders(deps.db, parsed.orders, { now, label, pace }), true));
-  // Then one short transaction: planned again (what other requests changed meanwhile counts), written,
+  // Then one transaction: planned again (what other requests changed meanwhile counts), written,
   // all or nothing.
   return inTransaction(deps.db, async (tx) => {
     const plan = await planOrders(tx, parsed.orders, { now, label });
     const report = summary(parsed, plan, true);
     refuseBad(report);
     await writeOrders(tx, plan, { actorId: actor.id, now, auditEach: false });
-    await audit(tx, {
-      actorId: actor.id,
-      action: 'order.import',
-      entity: 'order_import',
-      entityId: now.toISOString(),
-      after: { filename: o.filename ?? null, rows: report.rows, created: report.created, unchanged: report.unchanged, mapping: report.mapping },
-      at: now,
-    });
+    await audit(tx, { actorId: actor.id, action: 'order.import', entity: 'order_import', entityId: now.toISOString(), after: auditAfter(report, o.filename), at: now });
     return report;
   });
 }

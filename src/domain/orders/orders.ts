@@ -31,7 +31,7 @@ export type OrderFacts = z.output<typeof orderSchema>;
 export type OrderField = keyof OrderFacts;
 
 /** The store columns an order reads and changes. */
-interface StoreFacts {
+export interface StoreFacts {
   id: number;
   code: string;
   ownerId: number | null;
@@ -85,7 +85,7 @@ const date = (v: unknown): Date | null => (v === null || v === undefined ? null 
 const int = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** A raw row as StoreFacts: SQLite gives dates as text and booleans as 0/1. */
-const storeFacts = (r: Record<string, unknown>): StoreFacts => ({
+export const storeFacts = (r: Record<string, unknown>): StoreFacts => ({
   id: Number(r.id),
   code: String(r.code),
   ownerId: int(r.ownerId),
@@ -204,7 +204,7 @@ export interface RecordedOrder {
   becameCustomer: boolean;
 }
 
-interface StoreChange {
+export interface StoreChange {
   store: StoreFacts;
   lastOrderAt: Date;
   raisesLastOrder: boolean;
@@ -218,7 +218,7 @@ interface StoreChange {
  * the owner's protection — customer status (PRODUCT.md: "an order inside the protection makes the
  * store the rep's customer"). Among several qualifying orders the earliest makes it so.
  */
-function storeChanges(items: PlannedOrder[], now: Date, settings: Settings): Map<number, StoreChange> {
+export function storeChanges(items: PlannedOrder[], now: Date, settings: Settings): Map<number, StoreChange> {
   const changes = new Map<number, StoreChange>();
   for (const item of items) {
     if (item.status !== 'new') continue;
