@@ -256,7 +256,7 @@ async function sweepBench(ctx: SuiteContext, ds: DatasetInfo): Promise<void> {
       const res = await sweepAutoReturn(c.deps, ds.now);
       const ms = performance.now() - t0;
       samples.push(ms);
-      outcome = `${res.returned} stores returned, ${res.warned} warnings`;
+      outcome = `${res.returned} stores returned, ${res.notified} notices`;
       ctx.log(`  sweep run ${i + 1}/${SWEEP_RUNS}: ${(ms / 1000).toFixed(2)} s (${outcome})`);
     } catch (e) {
       failures++;

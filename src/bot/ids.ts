@@ -49,6 +49,8 @@ export const ids = {
     useDuplicate: 'use_duplicate',
     followUpDone: 'followup_done',
     followUpSnooze: 'followup_snooze',
+    // a second snooze button beside Snooze 1 h on a reminder (one action id per element of a block)
+    followUpSnoozeTomorrow: 'followup_snooze_tomorrow',
     homeLogVisit: 'home_log_visit',
     homeClaim: 'home_claim',
     homeNewOpportunity: 'home_new_opportunity',

@@ -13,7 +13,7 @@ import { describeError } from '../i18n/index.ts';
 
 const usage = `usage: npm run crm -- <command>
   import FILE [--dry-run]   apply an org file (YAML or JSON): settings, units, people, regions, stores
-  sweep [--now ISO-TIME]    return stores whose protection ended; warn owners of those ending soon
+  sweep [--now ISO-TIME]    return stores whose protection ended; tell their owners and supervisors
   regrade                   recompute every store's A–D grade
   admin create EMAIL [--name NAME]
                             a console account for the person with that email (an admin or a manager),
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
         const now = i >= 0 ? new Date(rest[i + 1] ?? '') : systemClock.now();
         if (Number.isNaN(now.getTime())) throw new UsageError('--now needs an ISO time, e.g. 2026-11-22T08:00:00+08:00');
         const r = await sweepAutoReturn(deps, now);
-        console.log(`${r.returned} store(s) returned to the public pool, ${r.warned} warning(s) queued`);
+        console.log(`${r.returned} store(s) returned to the public pool, ${r.notified} notice(s) queued`);
         return 0;
       }
       case 'regrade': {

@@ -32,6 +32,8 @@ export type Delivery =
    * else with `text` as its comment (Slack ignores blocks when there is a comment), else alone.
    */
   | { method: 'upload'; file: UploadFile; text?: string; blocks?: unknown[] }
+  /** The recipient's App Home drawn anew (views.publish): idempotent, so a publish in doubt is simply done again. */
+  | { method: 'publish'; view: unknown }
   /** Nothing to send any more (the thing it was about is gone); the row is settled. */
   | { method: 'skip'; reason: string };
 

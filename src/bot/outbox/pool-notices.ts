@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { isDomainError } from '../../domain/errors.ts';
 import { loadSettings, type Settings } from '../../domain/settings/settings.ts';
@@ -7,8 +8,9 @@ import { t } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import type { Delivery, OutboxRow, Renderer, Renderers } from './delivery.ts';
 import { recipientOf } from './recipient.ts';
+import { returnedMessage, teamReturnedMessage, warningMessage } from '../views/returns.ts';
 
-// Notices of the store pools (src/domain/pools/pools.ts and sweep.ts) as DMs to the person concerned,
+// Notices of the store pools (src/domain/pools/pools.ts, sweep.ts and warnings.ts) as DMs to the person concerned,
 // in their language, with dates in their time zone. The payload holds ids; names and dates are read
 // when the notice is sent, except the dates the change itself fixed (a new protection end).
 
@@ -122,20 +124,61 @@ const extended = storeNotice(
   (p) => [p.byId],
 );
 
-const autoReturned = storeNotice((x, row) => {
-  const days = x.settings.reclaimCooldownDays;
-  const notes = days > 0 ? [t(x.reader, 'notice.auto_returned_cooldown', { days })] : [];
-  return message(t(x.reader, 'notice.auto_returned', { ...storeParams(x), until: dateOf(row.payload.protectedUntil) }), notes);
+/** A notice of the sweep's, to a person: who, in which words; a skip when they are gone or deactivated. */
+async function reader(db: Db, row: OutboxRow): Promise<{ reader: Reader; settings: Settings } | Delivery> {
+  if (row.recipientId === null) return skip('notice names no recipient');
+  let recipient: Awaited<ReturnType<typeof recipientOf>>;
+  try {
+    recipient = await recipientOf(db, row.recipientId);
+  } catch (e) {
+    if (isDomainError(e) && e.code === 'not_found') return skip('recipient gone');
+    throw e;
+  }
+  if (!recipient.actor.active) return skip('recipient deactivated');
+  return { reader: recipient.reader, settings: await loadSettings(db) };
+}
+
+const returnedList = z.array(z.object({ id: z.number().int(), name: z.string(), code: z.string(), ownerId: z.number().int(), protectedUntil: z.string().nullable() }));
+const returnedStores = (v: unknown) => (returnedList.safeParse(v).data ?? []).map((s) => ({ ...s, protectedUntil: dateOf(s.protectedUntil) }));
+const countOf = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback);
+
+/** One store returned (a row written before the sweep told its returns at once: a single storeId). */
+const autoReturnedOne = storeNotice((x, row) => {
+  const m = returnedMessage(x.reader, { stores: [{ name: x.store.name, code: x.store.code, protectedUntil: dateOf(row.payload.protectedUntil) }], total: 1, cooldownDays: x.settings.reclaimCooldownDays });
+  return { method: 'post', ...m };
 });
 
-/** Only while it still holds: a visit, an order or an extension since the sweep makes it moot. */
+/** The former owner's stores returned at one sweep: one DM, naming one store or listing several. */
+const autoReturned: Renderer = async (deps, row) => {
+  if (idOf(row.payload.storeId) !== null) return autoReturnedOne(deps, row);
+  const stores = returnedStores(row.payload.stores);
+  if (stores.length === 0) return skip('notice names no store');
+  const r = await reader(deps.db, row);
+  if ('method' in r) return r;
+  return { method: 'post', ...returnedMessage(r.reader, { stores, total: countOf(row.payload.total, stores.length), cooldownDays: r.settings.reclaimCooldownDays }) };
+};
+
+/** A supervisor's summary of the team's returns at one sweep. */
+const autoReturnedTeam: Renderer = async (deps, row) => {
+  const stores = returnedStores(row.payload.stores);
+  const at = dateOf(row.payload.at);
+  if (stores.length === 0 || !at) return skip('notice names no store');
+  const r = await reader(deps.db, row);
+  if ('method' in r) return r;
+  const counts = z.array(z.object({ id: z.number().int(), count: z.number().int() })).safeParse(row.payload.owners).data ?? [];
+  const people = await deps.db.person.findMany({ where: { id: { in: counts.map((c) => c.id) } }, select: { id: true, name: true } });
+  const names = new Map(people.map((p) => [p.id, p.name]));
+  const owners = counts.map((c) => ({ name: names.get(c.id) ?? t(r.reader, 'common.none'), count: c.count }));
+  return { method: 'post', ...teamReturnedMessage(r.reader, { at, total: countOf(row.payload.total, stores.length), owners, stores }) };
+};
+
+/** Only while it still holds: a visit, an order or an extension since it was queued makes it moot. */
 const returnWarning = storeNotice((x, row) => {
   const until = dateOf(row.payload.protectedUntil);
   const s = x.store;
   if (s.ownerId !== x.recipientId || s.isCustomer || !until || s.protectedUntil?.getTime() !== until.getTime()) return skip('protection changed since the warning');
-  const extend = x.settings.visitExtendsDays;
-  const notes = extend > 0 ? [t(x.reader, 'notice.return_warning_visit', { days: extend })] : [];
-  return message(t(x.reader, 'notice.return_warning', { ...storeParams(x), until, days: typeof row.payload.days === 'number' ? row.payload.days : null }), notes, visitButton(x));
+  const days = typeof row.payload.days === 'number' ? row.payload.days : null;
+  return { method: 'post', ...warningMessage(x.reader, { store: s, until, days, visitExtendsDays: x.settings.visitExtendsDays }) };
 });
 
 export const poolNoticeRenderers = {
@@ -143,5 +186,6 @@ export const poolNoticeRenderers = {
   'store.transferred': transferred,
   'store.extended': extended,
   'store.auto_returned': autoReturned,
+  'store.auto_returned_team': autoReturnedTeam,
   'store.return_warning': returnWarning,
 } satisfies Partial<Renderers>;

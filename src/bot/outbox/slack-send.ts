@@ -4,9 +4,10 @@ import type { Lane, Lanes, Row } from './lanes.ts';
 import { fileMark, markedFile, type OutboxTable } from './outbox-sql.ts';
 import { classifySlackError, classifyUploadFailure, failed, messageOf, type Outcome } from './slack-errors.ts';
 
-// The Slack calls that deliver a rendered notice: a post, an update in place, or an upload (the file's
-// bytes, then the message that shares it). Each ends in an outcome for the row; Slack's failures are
-// read by slack-errors.ts. Also who a recipient is in Slack, and their DM's channel.
+// The Slack calls that deliver a rendered notice: a post, an update in place, an upload (the file's
+// bytes, then the message that shares it), or a person's App Home published anew. Each ends in an
+// outcome for the row; Slack's failures are read by slack-errors.ts. Also who a recipient is in
+// Slack, and their DM's channel.
 
 /** Every post carries its row's dedupe key in the message metadata under this event type. */
 export const METADATA_EVENT = 'seaboard_outbox';
@@ -64,6 +65,21 @@ export class SlackSender {
         return this.upload(lane, row, d);
       case 'post':
         return this.post(lane, row, d);
+      case 'publish':
+        return this.publish(lane, row, d.view);
+    }
+  }
+
+  /** A person's App Home: published to its Slack user, at the lane's pace like its messages. */
+  private async publish(lane: Lane, row: Row, view: unknown): Promise<Outcome> {
+    const user = row.recipientId === null ? null : this.slackIds.get(row.recipientId);
+    if (!user) return failed('no_recipient');
+    try {
+      await this.lanes.paced(lane, () => this.call('views.publish', { user_id: user, view }), this.now);
+      return { kind: 'sent', channel: user, ts: 'home' };
+    } catch (e) {
+      // Publishing again is harmless: never in doubt.
+      return classifySlackError(e, false);
     }
   }
 

@@ -15,14 +15,18 @@ const HOME_APPROVALS = 5;
 
 /** Publishes a person's App Home (to its Slack user `slackId`): quick buttons, my day, my open opportunities. */
 export async function publishHome(client: WebClient, deps: BotDeps, w: Who, slackId: string): Promise<void> {
+  await client.views.publish({ user_id: slackId, view: await homeViewOf(deps, w) });
+}
+
+/** A person's App Home as it is now (the outbox publishes it too, after the morning digest). */
+export async function homeViewOf(deps: BotDeps, w: Who): Promise<ReturnType<typeof homeView>> {
   const { actor, reader } = w;
   const [day, opportunities, approvals] = await Promise.all([
     loadMyDay(deps, actor),
     listMyOpportunities(deps, actor, { open: true, take: HOME_OPPORTUNITIES }),
     actor.role === 'rep' ? null : listApprovals(deps, actor, { box: 'todo', take: HOME_APPROVALS }),
   ]);
-  const view = homeView(reader, { name: actor.name, day, opportunities, ...(approvals ? { approvals } : {}) });
-  await client.views.publish({ user_id: slackId, view });
+  return homeView(reader, { name: actor.name, day, opportunities, ...(approvals ? { approvals } : {}) });
 }
 
 /**

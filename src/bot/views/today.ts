@@ -15,18 +15,25 @@ const LIST_LINES = 25;
 
 // ---- snooze choices ------------------------------------------------------------------------------
 
-const snoozeChoices = ['tomorrow', 'in3days', 'monday', 'pick'] as const;
-type SnoozeChoice = (typeof snoozeChoices)[number];
+/** Every choice a snooze button or menu may carry; `hour` is a reminder's Snooze 1 h. */
+const snoozeChoices = ['hour', 'tomorrow', 'in3days', 'monday', 'pick'] as const;
+export type SnoozeChoice = (typeof snoozeChoices)[number];
+/** The choices of the Snooze menu, in its order. */
+const menuChoices = ['tomorrow', 'in3days', 'monday', 'pick'] as const satisfies readonly SnoozeChoice[];
 
-/** When a quick snooze choice lands: 09:00 local on tomorrow, in 3 days, or next Monday. */
+/**
+ * When a quick snooze choice lands: an hour from now (to the next whole minute, so that a double click
+ * snoozes once), or 09:00 local on tomorrow, in 3 days, or next Monday.
+ */
 export function snoozeTarget(choice: Exclude<SnoozeChoice, 'pick'>, now: Date, tz: string): Date {
+  if (choice === 'hour') return new Date(Math.ceil((now.getTime() + 3_600_000) / 60_000) * 60_000);
   const p = zonedParts(now, tz);
   const days = choice === 'tomorrow' ? 1 : choice === 'in3days' ? 3 : (8 - p.weekday) % 7 || 7;
   return zonedTimeToUtc({ year: p.year, month: p.month, day: p.day + days, hour: 9 }, tz);
 }
 
 /** The value of a snooze option: `<follow-up id>:<choice>`. */
-const snoozeValue = (followUpId: number, choice: SnoozeChoice): string => `${followUpId}:${choice}`;
+export const snoozeValue = (followUpId: number, choice: SnoozeChoice): string => `${followUpId}:${choice}`;
 export function parseSnoozeValue(value: string): { id: number; choice: SnoozeChoice } | null {
   const [id, choice] = value.split(':');
   const n = Number(id);
@@ -52,7 +59,7 @@ function followUpBlocks(reader: Reader, f: FollowUpItem, now: Date, overdue: boo
     .join(' · ');
   if (extra) lines.push(extra);
   const monday = snoozeTarget('monday', now, tz).getTime();
-  const choices = snoozeChoices.filter((c) => !(c === 'monday' && (monday === snoozeTarget('tomorrow', now, tz).getTime() || monday === snoozeTarget('in3days', now, tz).getTime())));
+  const choices = menuChoices.filter((c) => !(c === 'monday' && (monday === snoozeTarget('tomorrow', now, tz).getTime() || monday === snoozeTarget('in3days', now, tz).getTime())));
   return [
     section(lines.join('\n')),
     actions(

@@ -6,12 +6,18 @@ import { col, dialectOf, inJson, insertRows } from '../imports/bulk-sql.ts';
 
 /** Every kind of notice the domain writes; the Slack adapter has a renderer for each (a test checks). */
 export const noticeKinds = [
-  // stores and pools (pools/pools.ts, pools/sweep.ts)
+  // stores and pools (pools/pools.ts, pools/sweep.ts, pools/warnings.ts)
   'store.assigned',
   'store.transferred',
   'store.extended',
   'store.auto_returned',
+  'store.auto_returned_team',
   'store.return_warning',
+  // follow-ups (followups/reminders.ts, followups/digest.ts)
+  'followup.reminder',
+  'followup.digest',
+  // a person's App Home drawn again (followups/digest.ts)
+  'home.refresh',
   // visits (visits/visits.ts)
   'visit.logged',
   // approvals (approvals/notices.ts)

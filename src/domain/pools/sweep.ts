@@ -1,11 +1,10 @@
-import { Prisma, inTransaction, type Tx } from '../../db/client.ts';
+import { Prisma, inTransaction } from '../../db/client.ts';
 import { auditMany } from '../audit/audit.ts';
 import { DAY_MS } from '../clock.ts';
 import type { Deps } from '../deps.ts';
 import { ForbiddenError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
 import { scopeFor, storeWhere } from '../org/scope.ts';
-import { loadSettings } from '../settings/settings.ts';
 import { addDays, startOfDay } from '../time/zone.ts';
 import { col, dialectOf, inJsonIds, insertRows } from '../imports/bulk-sql.ts';
 import { pacer, type Pace } from '../imports/pace.ts';
@@ -18,23 +17,29 @@ import { enqueueBulk, type Notice } from '../outbox/outbox.ts';
  * stores ~4 s without one turn.
  */
 const BATCH = 100;
-/** Stores read per statement for the warnings (they are written BATCH at a time). */
-const WARN_PAGE = 1_000;
+/**
+ * Returns are told after the last batch, one DM per former owner and one summary per supervisor. A
+ * sweep that died before telling is told by the next one: it looks this far back for returns whose
+ * notices are not queued yet (the dedupe keys make the look safe to repeat).
+ */
+const TELL_LOOKBACK_MS = DAY_MS;
+/** Stores named in one returns notice; the rest are counted. */
+const LISTED = 50;
 
 export interface SweepResult {
   returned: number;
-  warned: number;
+  /** Notices queued for the former owners and their supervisors. */
+  notified: number;
 }
 
 /**
  * The auto-return sweep as a function of "now": every private store whose protection has ended and
- * that is not a customer goes back to the public pool, with its history, an audit row and a notice to
- * the former owner. Stores whose protection ends within a warning window (3 and 1 days by default)
- * get one warning per window. Safe to run again: already returned stores are no longer private, and
- * notices are keyed by store and protection end.
+ * that is not a customer goes back to the public pool, with its history and an audit row. Then the
+ * former owner is told (one DM for all its stores returned at once) and so is each supervisor (one
+ * summary of the team's returns). Safe to run again: already returned stores are no longer private,
+ * and notices are keyed by person and sweep. (The warnings before a return are warnings.ts, their own job.)
  */
 export async function sweepAutoReturn(deps: Deps, now: Date = deps.clock.now()): Promise<SweepResult> {
-  const settings = await loadSettings(deps.db);
   const pace = pacer();
   let returned = 0;
   // Onwards by id: each read goes on where the last stopped instead of scanning from the start again.
@@ -77,54 +82,97 @@ export async function sweepAutoReturn(deps: Deps, now: Date = deps.clock.now()):
           WHERE ${inJsonIds(dialect, Prisma.raw('"storeId"'), [...goneIds])} AND "status" = 'open'`;
       }
       await auditMany(tx, rows.map((s) => ({ actorId: null, action: 'store.auto_return', entity: 'store', entityId: s.id, before: { ownerId: s.ownerId, protectedUntil: s.protectedUntil }, after: { ownerId: null }, at: now })));
-      await enqueueBulk(tx, rows.map((s) => ({
-        dedupeKey: `store.auto_returned:${s.id}:${s.protectedUntil!.toISOString()}`,
-        kind: 'store.auto_returned',
-        recipientId: s.ownerId!,
-        payload: { storeId: s.id, protectedUntil: s.protectedUntil!.toISOString() },
-      })), now);
       return rows.length;
     });
     if (due.length < BATCH) break;
   }
-  const warned = await warnBeforeReturn(deps, now, settings.returnWarningDays, pace);
-  return { returned, warned };
+  await pace();
+  const notified = await tellReturns(deps, now, pace);
+  return { returned, notified };
 }
 
+interface ReturnedStore {
+  id: number;
+  name: string;
+  code: string;
+  ownerId: number;
+  protectedUntil: string | null;
+}
 
-/** One warning per store, protection end and window: the narrowest window the store is in. */
-async function warnBeforeReturn(deps: Deps, now: Date, windows: number[], pace: Pace): Promise<number> {
-  if (windows.length === 0) return 0;
-  const widest = Math.max(...windows);
-  let written = 0;
-  let after = 0;
-  for (;;) {
-    await pace();
-    const soon = await deps.db.store.findMany({
-      where: { id: { gt: after }, ownerId: { not: null }, isCustomer: false, protectedUntil: { gt: now, lte: new Date(now.getTime() + widest * DAY_MS) } },
-      select: { id: true, ownerId: true, protectedUntil: true },
-      orderBy: { id: 'asc' },
-      take: WARN_PAGE,
-    });
-    if (soon.length === 0) break;
-    after = soon[soon.length - 1]!.id;
-    const notices = soon.map((s): Notice => {
-      const left = s.protectedUntil!.getTime() - now.getTime();
-      const window = Math.min(...windows.filter((d) => left <= d * DAY_MS));
+/**
+ * The notices of the returns of the last day (this sweep's, and any a crashed sweep did not tell): per
+ * sweep instant, one to each former owner listing its stores, and one to the supervisor of each
+ * owner's unit (the lead of the unit above when the owner leads it) summing up the team's returns.
+ * Already queued ones are left as they are.
+ */
+async function tellReturns(deps: Deps, now: Date, pace: Pace): Promise<number> {
+  const rows = await deps.db.claimHistory.findMany({
+    where: { action: 'auto_return', at: { gt: new Date(now.getTime() - TELL_LOOKBACK_MS), lte: now }, fromOwnerId: { not: null } },
+    select: { at: true, fromOwnerId: true, protectedUntil: true, store: { select: { id: true, name: true, code: true } } },
+    orderBy: [{ at: 'asc' }, { storeId: 'asc' }],
+  });
+  if (rows.length === 0) return 0;
+  const leadOf = await supervisors(deps, [...new Set(rows.map((r) => r.fromOwnerId!))]);
+  const byOwner = new Map<string, { at: Date; ownerId: number; stores: ReturnedStore[] }>();
+  const byLead = new Map<string, { at: Date; leadId: number; stores: ReturnedStore[] }>();
+  for (const r of rows) {
+    const ownerId = r.fromOwnerId!;
+    const store: ReturnedStore = { id: r.store.id, name: r.store.name, code: r.store.code, ownerId, protectedUntil: r.protectedUntil?.toISOString() ?? null };
+    const ok = `${ownerId}:${r.at.toISOString()}`;
+    if (!byOwner.has(ok)) byOwner.set(ok, { at: r.at, ownerId, stores: [] });
+    byOwner.get(ok)!.stores.push(store);
+    const leadId = leadOf.get(ownerId);
+    if (leadId === undefined) continue;
+    const lk = `${leadId}:${r.at.toISOString()}`;
+    if (!byLead.has(lk)) byLead.set(lk, { at: r.at, leadId, stores: [] });
+    byLead.get(lk)!.stores.push(store);
+  }
+  const notices: Notice[] = [
+    ...[...byOwner.values()].map((g): Notice => ({
+      dedupeKey: `returned:${g.ownerId}:${g.at.toISOString()}`,
+      kind: 'store.auto_returned',
+      recipientId: g.ownerId,
+      payload: { at: g.at.toISOString(), total: g.stores.length, stores: g.stores.slice(0, LISTED) },
+    })),
+    ...[...byLead.values()].map((g): Notice => {
+      const counts = new Map<number, number>();
+      for (const s of g.stores) counts.set(s.ownerId, (counts.get(s.ownerId) ?? 0) + 1);
       return {
-        dedupeKey: `store.return_warning:${s.id}:${s.protectedUntil!.toISOString()}:${window}`,
-        kind: 'store.return_warning',
-        recipientId: s.ownerId!,
-        payload: { storeId: s.id, protectedUntil: s.protectedUntil!.toISOString(), days: window },
+        dedupeKey: `returned-team:${g.leadId}:${g.at.toISOString()}`,
+        kind: 'store.auto_returned_team',
+        recipientId: g.leadId,
+        payload: { at: g.at.toISOString(), total: g.stores.length, owners: [...counts].map(([id, count]) => ({ id, count })), stores: g.stores.slice(0, LISTED) },
       };
-    });
-    for (let i = 0; i < notices.length; i += BATCH) {
-      if (i > 0) await pace();
-      written += await inTransaction(deps.db, (tx) => enqueueBulk(tx, notices.slice(i, i + BATCH), now));
-    }
-    if (soon.length < WARN_PAGE) break;
+    }),
+  ];
+  let written = 0;
+  for (let i = 0; i < notices.length; i += BATCH) {
+    if (i > 0) await pace();
+    written += await inTransaction(deps.db, (tx) => enqueueBulk(tx, notices.slice(i, i + BATCH), now));
   }
   return written;
+}
+
+/** Each person's supervisor: the lead of its unit, or of the nearest unit above led by someone else. */
+async function supervisors(deps: Deps, personIds: number[]): Promise<Map<number, number>> {
+  const [people, units] = await Promise.all([
+    deps.db.person.findMany({ where: { id: { in: personIds } }, select: { id: true, unitId: true } }),
+    deps.db.orgUnit.findMany({ select: { id: true, parentId: true, leadId: true } }),
+  ]);
+  const unit = new Map(units.map((u) => [u.id, u]));
+  const out = new Map<number, number>();
+  for (const p of people) {
+    let u = p.unitId === null ? undefined : unit.get(p.unitId);
+    // A unit tree is a tree; the bound only guards against a bad row.
+    for (let hops = 0; u && hops < 50; hops++) {
+      if (u.leadId !== null && u.leadId !== p.id) {
+        out.set(p.id, u.leadId);
+        break;
+      }
+      u = u.parentId === null ? undefined : unit.get(u.parentId);
+    }
+  }
+  return out;
 }
 
 /**

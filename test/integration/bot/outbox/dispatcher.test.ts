@@ -8,6 +8,7 @@ import { renderers } from '../../../../src/bot/outbox/renderers.ts';
 import { enqueue, type NoticeKind } from '../../../../src/domain/outbox/outbox.ts';
 import { assignStore, extendProtection, transferStores } from '../../../../src/domain/pools/pools.ts';
 import { sweepAutoReturn } from '../../../../src/domain/pools/sweep.ts';
+import { warnBeforeReturn } from '../../../../src/domain/pools/warnings.ts';
 import { outboxKeyOf, SlackStandin, type RecordedCall } from '../../../../src/slack-standin/standin.ts';
 import { textOf } from '../../../support/slack.ts';
 import { worldPerTest, type World } from '../../../support/world.ts';
@@ -108,7 +109,7 @@ describe('delivering notices', () => {
     const cafe = await w.store('Sunny Cafe'); // Li Lei's, protected until 2026-12-22 10:00 Shanghai
     const bakery = await w.store('外婆家（湖滨店）'); // Sam Carter's, the same
     const end = cafe.protectedUntil!;
-    await sweepAutoReturn(w.deps, new Date(end.getTime() - 2 * 86_400_000));
+    await warnBeforeReturn(w.deps, new Date(end.getTime() - 2 * 86_400_000));
     await extendProtection(w.deps, w.people.sup1, bakery.id, { days: 10, reason: 'big order coming' });
     const d = dispatcher();
     await d.drain();
@@ -116,7 +117,7 @@ describe('delivering notices', () => {
     expect(dmText(REP1)[0]).toContain('上门拜访一次可再保护 14 天。');
     // Sam hears of the extension, not of a return that will no longer happen.
     expect(dmText(REP2)).toEqual([expect.stringContaining(`Han Meimei extended the protection of *外婆家（湖滨店）* (${bakery.code}) until 2027-01-01 10:00.`)]);
-    expect(await row(`store.return_warning:${bakery.id}:${end.toISOString()}:3`)).toMatchObject({ status: 'skipped', lastError: 'protection changed since the warning' });
+    expect(await row(`warn:${bakery.id}:${end.toISOString()}:3`)).toMatchObject({ status: 'skipped', lastError: 'protection changed since the warning' });
 
     await sweepAutoReturn(w.deps, new Date(end.getTime() + 60_000));
     await d.drain();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ids } from '../../../../src/bot/ids.ts';
-import { sweepAutoReturn } from '../../../../src/domain/pools/sweep.ts';
+import { warnBeforeReturn } from '../../../../src/domain/pools/warnings.ts';
 import { outboxKeyOf } from '../../../../src/slack-standin/standin.ts';
 import { slackWorld, textOf, type Json, type SlackWorld } from '../../../support/slack.ts';
 import { helpers } from '../store-helpers.ts';
@@ -44,10 +44,10 @@ describe('notices from the running app', () => {
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent']);
   });
 
-  it('a notice written outside Slack (the sweep, the CLI) is found by the poll', async () => {
+  it('a notice written outside Slack (a scheduled job, the CLI) is found by the poll', async () => {
     const cafe = await s.w.db.store.findFirstOrThrow({ where: { name: 'Sunny Cafe' } });
-    await sweepAutoReturn(s.w.deps, new Date(cafe.protectedUntil!.getTime() - 86_400_000));
-    const warning = await s.standin.waitFor(() => s.standin.dmsTo(REP1).find((m) => outboxKeyOf(m)?.startsWith('store.return_warning:')), 5000);
+    await warnBeforeReturn(s.w.deps, new Date(cafe.protectedUntil!.getTime() - 86_400_000));
+    const warning = await s.standin.waitFor(() => s.standin.dmsTo(REP1).find((m) => outboxKeyOf(m)?.startsWith('warn:')), 5000);
     expect(textOf(warning.blocks)).toContain('*Sunny Cafe*');
   });
 });

@@ -13,23 +13,25 @@ worldPerTest((x) => (w = x));
 const at = (iso: string) => new Date(iso);
 
 describe('auto-return', () => {
-  it('warns 3 days and 1 day before, once each, then returns the store and tells the owner', async () => {
+  it('returns the store when its protection ends, and tells the owner and the supervisor once', async () => {
+    // The warnings before it are their own job now (pools/warnings.ts, warnings.test.ts): the sweep only returns.
     const s = await w.store('Sunny Cafe'); // Li Lei's until 2026-12-22T02:00Z
-    expect(await sweepAutoReturn(w.deps, at('2026-12-18T02:00:00Z'))).toEqual({ returned: 0, warned: 0 });
-    expect(await sweepAutoReturn(w.deps, at('2026-12-19T03:00:00Z'))).toMatchObject({ warned: 4 }); // all four private stores
-    expect(await sweepAutoReturn(w.deps, at('2026-12-19T09:00:00Z'))).toMatchObject({ warned: 0 });
-    expect(await sweepAutoReturn(w.deps, at('2026-12-21T03:00:00Z'))).toMatchObject({ warned: 4 });
-    const warnings = await w.db.outbox.findMany({ where: { kind: 'store.return_warning', recipientId: w.people.rep1.id } });
-    expect(warnings.map((n) => JSON.parse(n.payload).days)).toEqual([3, 1]);
+    expect(await sweepAutoReturn(w.deps, at('2026-12-18T02:00:00Z'))).toEqual({ returned: 0, notified: 0 });
+    expect(await sweepAutoReturn(w.deps, at('2026-12-21T03:00:00Z'))).toEqual({ returned: 0, notified: 0 });
+    expect(await w.db.outbox.count()).toBe(0);
 
     const r = await sweepAutoReturn(w.deps, at('2026-12-22T02:00:00Z'));
     expect(r.returned).toBe(4);
+    // Four former owners, and the supervisors of their three teams.
+    expect(r.notified).toBe(7);
     const after = await w.db.store.findUniqueOrThrow({ where: { id: s.id } });
     expect(after.ownerId).toBeNull();
     const h = await w.db.claimHistory.findFirstOrThrow({ where: { storeId: s.id, action: 'auto_return' } });
     expect(h).toMatchObject({ fromOwnerId: w.people.rep1.id, actorId: null });
     expect(await w.db.outbox.count({ where: { kind: 'store.auto_returned', recipientId: w.people.rep1.id } })).toBe(1);
-    expect(await sweepAutoReturn(w.deps, at('2026-12-22T03:00:00Z'))).toEqual({ returned: 0, warned: 0 });
+    const team = await w.db.outbox.findFirstOrThrow({ where: { kind: 'store.auto_returned_team', recipientId: w.people.sup1.id } });
+    expect(JSON.parse(team.payload)).toMatchObject({ total: 2, owners: expect.arrayContaining([{ id: w.people.rep1.id, count: 1 }, { id: w.people.rep2.id, count: 1 }]) });
+    expect(await sweepAutoReturn(w.deps, at('2026-12-22T03:00:00Z'))).toEqual({ returned: 0, notified: 0 });
     // The former owner is in cool-down; the store is in the public pool for others.
     w.clock.set('2026-12-23T00:00:00Z');
     expect((await rejection(claimStore(w.deps, w.people.rep1, s.id))).key).toBe('pool.cooldown');

@@ -12,7 +12,7 @@ describe('pool notices', () => {
   });
 
   it('have a renderer for every kind the pools write, known to the dispatcher', () => {
-    const kinds: (keyof typeof poolNoticeRenderers)[] = ['store.assigned', 'store.transferred', 'store.extended', 'store.auto_returned', 'store.return_warning'];
+    const kinds: (keyof typeof poolNoticeRenderers)[] = ['store.assigned', 'store.transferred', 'store.extended', 'store.auto_returned', 'store.auto_returned_team', 'store.return_warning'];
     expect(Object.keys(poolNoticeRenderers).sort()).toEqual(kinds.sort());
     for (const k of kinds) expect(renderers[k]).toBe(poolNoticeRenderers[k]);
   });

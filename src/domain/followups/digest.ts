@@ -1,0 +1,270 @@
+import { z } from 'zod';
+import { Prisma, inTransaction } from '../../db/client.ts';
+import { DAY_MS } from '../clock.ts';
+import type { Deps } from '../deps.ts';
+import { dialectOf, inJsonIds } from '../imports/bulk-sql.ts';
+import { pacer, type Pace } from '../imports/pace.ts';
+import { enqueueBulk, type Notice } from '../outbox/outbox.ts';
+import { loadSettings } from '../settings/settings.ts';
+import { isWorkingDay } from '../time/calendar.ts';
+import { addDays, formatDate, isValidTimeZone, startOfDay } from '../time/zone.ts';
+import { ENDING_DAYS } from './my-day.ts';
+
+// The morning digest: at `reminderTimes.digest` in each person's own time zone, on the company's
+// working days, what their day holds — the follow-ups of my day (my-day.ts: overdue and due today),
+// the stores whose protection ends within my day's 3 days, the approvals waiting for them, and
+// yesterday's figures — computed here for everyone in one time zone at once, with a few grouped
+// queries per few hundred people instead of a few per person, and queued as one notice per person
+// (`digest:{personId}:{localDate}`: a slot run twice, or a time zone changed during the day, sends one
+// digest a day). Everyone's App Home is drawn again too, so that it shows the new day.
+
+/** A digest later than this after its time is skipped: nobody wants "good morning" at 3 pm. */
+export const DIGEST_LATE_MS = 2 * 60 * 60 * 1000;
+/** Follow-ups listed per list (overdue, due today); each takes two blocks of a 50-block message. */
+export const DIGEST_FOLLOWUPS = 8;
+/** Stores and approvals listed; the rest are counted. */
+const DIGEST_STORES = 5;
+const DIGEST_APPROVALS = 3;
+/** People per round of grouped queries (and per transaction of notices). */
+const PEOPLE_CHUNK = 200;
+
+const iso = z.string().datetime({ offset: true });
+const followUpItem = z.object({
+  id: z.number().int().positive(),
+  dueAt: iso,
+  note: z.string().nullable(),
+  snoozes: z.number().int().min(0),
+  store: z.object({ id: z.number().int(), code: z.string(), name: z.string() }),
+});
+
+/** What a digest notice carries: the day as it was at its time (the renderer only draws it). */
+export const digestPayloadSchema = z.object({
+  localDate: z.string(),
+  timezone: z.string(),
+  at: iso,
+  overdue: z.array(followUpItem),
+  overdueTotal: z.number().int().min(0),
+  dueToday: z.array(followUpItem),
+  dueTodayTotal: z.number().int().min(0),
+  ending: z.array(z.object({ id: z.number().int(), code: z.string(), name: z.string(), protectedUntil: iso })),
+  endingTotal: z.number().int().min(0),
+  approvals: z.array(z.object({ requestId: z.number().int(), flow: z.string(), store: z.string(), requester: z.string(), since: iso })),
+  approvalsTotal: z.number().int().min(0),
+  yesterday: z.object({ visits: z.number().int().min(0), claims: z.number().int().min(0) }),
+});
+export type DigestPayload = z.infer<typeof digestPayloadSchema>;
+export type DigestFollowUp = DigestPayload['overdue'][number];
+
+/** A digest notice's payload, checked; null when it is not one. */
+export function digestOf(payload: unknown): DigestPayload | null {
+  const r = digestPayloadSchema.safeParse(payload);
+  return r.success ? r.data : null;
+}
+
+export const digestKey = (personId: number, localDate: string): string => `digest:${personId}:${localDate}`;
+
+/** Is there anything to tell? Nothing → no message. */
+export function digestHasNews(d: DigestPayload): boolean {
+  return d.overdueTotal + d.dueTodayTotal + d.endingTotal + d.approvalsTotal + d.yesterday.visits + d.yesterday.claims > 0;
+}
+
+interface Recipient {
+  id: number;
+  timezone: string | null;
+}
+
+/** The people a digest may go to: active, with a Slack account; their zone, or the company's when unknown. */
+async function recipients(deps: Deps, companyZone: string): Promise<{ people: (Recipient & { zone: string })[]; unknown: { personId: number; timezone: string }[] }> {
+  const rows = await deps.db.person.findMany({ where: { active: true, slackId: { not: null } }, select: { id: true, timezone: true }, orderBy: { id: 'asc' } });
+  const unknown: { personId: number; timezone: string }[] = [];
+  const people = rows.map((p) => {
+    const own = p.timezone?.trim() || null;
+    if (own && !isValidTimeZone(own)) unknown.push({ personId: p.id, timezone: own });
+    return { ...p, zone: own && isValidTimeZone(own) ? own : companyZone };
+  });
+  return { people, unknown };
+}
+
+/**
+ * The time zones the digest has slots in: each active Slack person's own, the company's for those
+ * without one or with one that is not a time zone. Read by the digest job at every tick (one small query).
+ */
+export async function digestZones(deps: Deps): Promise<string[]> {
+  const settings = await loadSettings(deps.db);
+  const rows = await deps.db.person.findMany({ where: { active: true, slackId: { not: null } }, select: { timezone: true }, distinct: ['timezone'] });
+  const zones = new Set(rows.map((r) => (r.timezone && isValidTimeZone(r.timezone) ? r.timezone : settings.timezone)));
+  return [...zones].sort();
+}
+
+export interface DigestRun {
+  /** Digests queued now (a person's digest already queued that day is not counted again). */
+  sent: number;
+  /** People with nothing to tell (no message), or all of them when the run was too late or not on a working day. */
+  skipped: number;
+  /** People whose digest could not be made (their figures failed to read); the others still got theirs. */
+  failed: number;
+  /** People in the slot's zone. */
+  people: number;
+  /** People whose own time zone is not one (the company's was used); they are flagged to the caller. */
+  unknownZones: { personId: number; timezone: string }[];
+  /** Why nothing was sent at all. */
+  reason?: 'late' | 'not_working_day';
+  /** The first error, when some failed. */
+  error?: string;
+}
+
+/**
+ * Queues the morning digest, and an App Home refresh, for everyone whose time zone is `timezone`; `at`
+ * is the digest's scheduled instant (its local date is the digest's day). Late by more than
+ * DIGEST_LATE_MS, or not on a working day there, it sends nothing and says why.
+ */
+export async function queueDigests(deps: Deps, slot: { at: Date; timezone: string }): Promise<DigestRun> {
+  const settings = await loadSettings(deps.db);
+  const tz = slot.timezone;
+  const { people: all, unknown } = await recipients(deps, settings.timezone);
+  const people = all.filter((p) => p.zone === tz);
+  const inZone = new Set(people.map((p) => p.id));
+  const run: DigestRun = { sent: 0, skipped: 0, failed: 0, people: people.length, unknownZones: unknown.filter((u) => inZone.has(u.personId)) };
+  const now = deps.clock.now();
+  if (now.getTime() - slot.at.getTime() > DIGEST_LATE_MS) return { ...run, skipped: people.length, reason: 'late' };
+  if (!isWorkingDay(slot.at, settings.workingDays, tz)) return { ...run, skipped: people.length, reason: 'not_working_day' };
+  const day = { today: startOfDay(slot.at, tz), localDate: formatDate(slot.at, tz) };
+  const tomorrow = addDays(day.today, 1, tz);
+  const yesterday = addDays(day.today, -1, tz);
+  const pace = pacer();
+  const claims = await claimsBetween(deps, yesterday, day.today);
+  for (let i = 0; i < people.length; i += PEOPLE_CHUNK) {
+    const chunk = people.slice(i, i + PEOPLE_CHUNK).map((p) => p.id);
+    try {
+      const facts = await readChunk(deps, chunk, { ...day, tomorrow, yesterday, now }, pace);
+      const digests: Notice[] = [];
+      const homes: Notice[] = [];
+      for (const personId of chunk) {
+        const payload: DigestPayload = {
+          localDate: day.localDate,
+          timezone: tz,
+          at: slot.at.toISOString(),
+          ...(facts.followUps.get(personId) ?? { overdue: [], overdueTotal: 0, dueToday: [], dueTodayTotal: 0 }),
+          ...(facts.ending.get(personId) ?? { ending: [], endingTotal: 0 }),
+          ...(facts.approvals.get(personId) ?? { approvals: [], approvalsTotal: 0 }),
+          yesterday: { visits: facts.visits.get(personId) ?? 0, claims: claims.get(personId) ?? 0 },
+        };
+        // Home shows the new day whether or not there is news.
+        homes.push({ dedupeKey: `home:${personId}:digest:${day.localDate}`, kind: 'home.refresh', recipientId: personId, payload: { reason: 'digest' } });
+        if (digestHasNews(payload)) digests.push({ dedupeKey: digestKey(personId, day.localDate), kind: 'followup.digest', recipientId: personId, payload: payload as unknown as Record<string, unknown> });
+        else run.skipped += 1;
+      }
+      await pace();
+      // The digest first in each person's lane, the Home refresh behind it; a digest already queued
+      // (the slot run again) is not counted again.
+      run.sent += await inTransaction(deps.db, async (tx) => {
+        const fresh = await enqueueBulk(tx, digests, now);
+        await enqueueBulk(tx, homes, now);
+        return fresh;
+      });
+    } catch (e) {
+      run.failed += chunk.length;
+      run.error ??= e instanceof Error ? e.message : String(e);
+    }
+  }
+  return run;
+}
+
+interface DayBounds {
+  today: Date;
+  tomorrow: Date;
+  yesterday: Date;
+  now: Date;
+}
+
+interface ChunkFacts {
+  followUps: Map<number, Pick<DigestPayload, 'overdue' | 'overdueTotal' | 'dueToday' | 'dueTodayTotal'>>;
+  ending: Map<number, Pick<DigestPayload, 'ending' | 'endingTotal'>>;
+  approvals: Map<number, Pick<DigestPayload, 'approvals' | 'approvalsTotal'>>;
+  visits: Map<number, number>;
+}
+
+const num = (v: unknown): number => Number(v);
+const isoOf = (v: unknown): string => new Date(v as string | Date).toISOString();
+
+/** Everything the digests of some people of one zone show, in four grouped reads. */
+async function readChunk(deps: Deps, ids: number[], d: DayBounds, pace: Pace): Promise<ChunkFacts> {
+  const db = deps.db;
+  const dialect = dialectOf(db);
+  const facts: ChunkFacts = { followUps: new Map(), ending: new Map(), approvals: new Map(), visits: new Map() };
+
+  // Open follow-ups due before tomorrow, per person and list (overdue / today): the first few of each
+  // with their count. Window functions: the same on SQLite and PostgreSQL.
+  await pace();
+  const bucket = Prisma.sql`CASE WHEN f."dueAt" < ${d.today} THEN 0 ELSE 1 END`;
+  const fus = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT * FROM (
+      SELECT f."id", f."personId", f."dueAt", f."note", f."snoozes", s."id" AS "storeId", s."code", s."name",
+        ${bucket} AS "bucket",
+        ROW_NUMBER() OVER (PARTITION BY f."personId", ${bucket} ORDER BY f."dueAt", f."id") AS "rn",
+        COUNT(*) OVER (PARTITION BY f."personId", ${bucket}) AS "total"
+      FROM "FollowUp" f JOIN "Store" s ON s."id" = f."storeId"
+      WHERE f."status" = 'open' AND f."dueAt" < ${d.tomorrow} AND ${inJsonIds(dialect, Prisma.raw('f."personId"'), ids)}
+    ) x WHERE x."rn" <= ${DIGEST_FOLLOWUPS} ORDER BY x."personId", x."bucket", x."rn"`;
+  for (const r of fus) {
+    const personId = num(r.personId);
+    let f = facts.followUps.get(personId);
+    if (!f) facts.followUps.set(personId, (f = { overdue: [], overdueTotal: 0, dueToday: [], dueTodayTotal: 0 }));
+    const item: DigestFollowUp = { id: num(r.id), dueAt: isoOf(r.dueAt), note: (r.note as string | null) ?? null, snoozes: num(r.snoozes), store: { id: num(r.storeId), code: String(r.code), name: String(r.name) } };
+    if (num(r.bucket) === 0) {
+      f.overdue.push(item);
+      f.overdueTotal = num(r.total);
+    } else {
+      f.dueToday.push(item);
+      f.dueTodayTotal = num(r.total);
+    }
+  }
+
+  // Stores whose protection ends within my day's days (a person holds at most its pool cap).
+  await pace();
+  const ending = await db.store.findMany({
+    where: { ownerId: { in: ids }, isCustomer: false, protectedUntil: { lte: new Date(d.now.getTime() + ENDING_DAYS * DAY_MS) } },
+    select: { id: true, code: true, name: true, protectedUntil: true, ownerId: true },
+    orderBy: [{ protectedUntil: 'asc' }, { id: 'asc' }],
+  });
+  for (const s of ending) {
+    let e = facts.ending.get(s.ownerId!);
+    if (!e) facts.ending.set(s.ownerId!, (e = { ending: [], endingTotal: 0 }));
+    e.endingTotal += 1;
+    if (e.ending.length < DIGEST_STORES) e.ending.push({ id: s.id, code: s.code, name: s.name, protectedUntil: s.protectedUntil!.toISOString() });
+  }
+
+  // Steps waiting for each of them (as the to-do of /crm approvals): the longest waiting first.
+  await pace();
+  const steps = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT * FROM (
+      SELECT a."personId", r."id" AS "requestId", r."flow", st."createdAt", s."name" AS "store", p."name" AS "requester",
+        ROW_NUMBER() OVER (PARTITION BY a."personId" ORDER BY st."createdAt", st."id") AS "rn",
+        COUNT(*) OVER (PARTITION BY a."personId") AS "total"
+      FROM "ApprovalApprover" a
+        JOIN "ApprovalStep" st ON st."id" = a."stepId"
+        JOIN "ApprovalRequest" r ON r."id" = st."requestId"
+        JOIN "Store" s ON s."id" = r."storeId"
+        JOIN "Person" p ON p."id" = r."requesterId"
+      WHERE a."active" = true AND st."status" = 'pending' AND ${inJsonIds(dialect, Prisma.raw('a."personId"'), ids)}
+    ) x WHERE x."rn" <= ${DIGEST_APPROVALS} ORDER BY x."personId", x."rn"`;
+  for (const r of steps) {
+    const personId = num(r.personId);
+    let a = facts.approvals.get(personId);
+    if (!a) facts.approvals.set(personId, (a = { approvals: [], approvalsTotal: 0 }));
+    a.approvalsTotal = num(r.total);
+    a.approvals.push({ requestId: num(r.requestId), flow: String(r.flow), store: String(r.store), requester: String(r.requester), since: isoOf(r.createdAt) });
+  }
+
+  // Yesterday's visits, on the (personId, at) index.
+  await pace();
+  const visits = await db.visit.groupBy({ by: ['personId'], where: { personId: { in: ids }, at: { gte: d.yesterday, lt: d.today } }, _count: { _all: true } });
+  for (const v of visits) facts.visits.set(v.personId, v._count._all);
+  return facts;
+}
+
+/** Claims between two instants, per claimer: one read for the whole slot. */
+async function claimsBetween(deps: Deps, from: Date, to: Date): Promise<Map<number, number>> {
+  const rows = await deps.db.claimHistory.groupBy({ by: ['toOwnerId'], where: { action: 'claim', at: { gte: from, lt: to }, toOwnerId: { not: null } }, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.toOwnerId!, r._count._all]));
+}
