@@ -1,0 +1,281 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Deps } from '../domain/deps.ts';
+import { claimSlot, expiredRuns, finishRun, latestSlots, recordSkipped, renewLease, type JobRunView } from '../domain/jobs/runs.ts';
+import type { OutboxWaker } from '../domain/outbox/waker.ts';
+import { loadSettings, type Settings } from '../domain/settings/settings.ts';
+import type { Job, JobContext, JobOutcome, Slot } from './job.ts';
+
+// The clock of the jobs. node-cron only wakes it once a minute; `tick(now)` does the work and is what
+// tests call with a fixed clock. Each tick reads the settings once, asks every job for the slots that
+// fell due since it last looked, and runs them one after another, each claimed in the database first
+// (domain/jobs/runs.ts): with several processes on one database, each slot runs once. A job that
+// throws is recorded as failed and the tick goes on.
+
+/** How far back a restart looks for missed slots. */
+export const LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
+/** How long a claimed slot is ours without a renewal: a process that dies mid-run loses it after this. */
+export const LEASE_MS = 2 * 60 * 1000;
+
+/** Scheduler notes, stored on JobRun and translated by the console (anything else is shown as written). */
+export const notes = {
+  late: (ms: number) => `late:${ms}`,
+  superseded: 'superseded',
+} as const;
+
+export interface SchedulerOptions {
+  deps: Deps;
+  jobs: readonly Job[];
+  waker?: OutboxWaker;
+  /** Who holds the leases; unique per process (host, pid and a random part by default). */
+  owner?: string;
+  leaseMs?: number;
+  /** How often a running job's lease is renewed (a third of the lease by default). */
+  renewMs?: number;
+  log?: (line: string) => void;
+}
+
+export type SlotResult =
+  | { job: string; slot: string; status: 'done' | 'failed'; runId: number; attempts: number; outcome: JobOutcome; error?: string }
+  | { job: string; slot: string; status: 'skipped'; note: string }
+  /** Someone else has (or had) the slot: done already, running elsewhere, skipped, failed. */
+  | { job: string; slot: string; status: 'taken'; run: JobRunView };
+
+export interface TickReport {
+  /** False when a tick was still running (ticks never overlap in one process). */
+  ran: boolean;
+  results: SlotResult[];
+}
+
+export interface Scheduler {
+  readonly owner: string;
+  readonly jobs: readonly Job[];
+  /** The `now` of the last completed tick. */
+  lastTickAt(): Date | null;
+  tick(now: Date): Promise<TickReport>;
+  /**
+   * Runs the slot of `name` that is due at `now` (the latest slot ≤ now within the look-back; one per
+   * series where one instant has several), claimed like any other: a slot already done reports so.
+   */
+  runNow(name: string, now: Date, byId: number | null): Promise<SlotResult[]>;
+  /** One tick a minute from the system clock (node-cron). */
+  start(): void;
+  /** No more ticks; resolves once a running tick has reached a safe point (between two slots). */
+  stop(): Promise<void>;
+}
+
+export class UnknownJobError extends Error {
+  constructor(readonly job: string) {
+    super(`no job named ${job}`);
+  }
+}
+
+export function processOwner(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+/** The part of a slot key after its instant: slots of one series recur, one per instant. */
+export function seriesOf(slot: Slot): string {
+  const iso = slot.at.toISOString();
+  return slot.key.startsWith(iso) ? slot.key.slice(iso.length) : slot.key;
+}
+
+export function createScheduler(opts: SchedulerOptions): Scheduler {
+  const { deps, jobs, waker } = opts;
+  const owner = opts.owner ?? processOwner();
+  const leaseMs = opts.leaseMs ?? LEASE_MS;
+  const renewMs = opts.renewMs ?? Math.max(1, Math.floor(leaseMs / 3));
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const byName = new Map(jobs.map((j) => [j.name as string, j]));
+  let lastTick: Date | null = null;
+  /** Per job, up to when its slots have been looked at; left behind when due() or the database failed, so the next tick tries again. */
+  const looked = new Map<string, Date>();
+  let recorded: Map<string, Date> | null = null;
+  let busy: Promise<unknown> | null = null;
+  let stopping = false;
+  let task: ScheduledTask | null = null;
+
+  /** One after another in this process: a tick, a Run now. */
+  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    while (busy) await busy.catch(() => undefined);
+    const p = fn();
+    busy = p;
+    try {
+      return await p;
+    } finally {
+      if (busy === p) busy = null;
+    }
+  }
+
+  async function runSlot(ctx: JobContext, job: Job, slot: Slot, trigger: 'schedule' | 'manual', byId: number | null): Promise<SlotResult> {
+    const claim = await claimSlot(deps, { job: job.name, slot: slot.key, scheduledAt: slot.at, owner, leaseMs, trigger, byId, retryFailed: trigger === 'manual' });
+    if (!claim.claimed) return { job: job.name, slot: slot.key, status: 'taken', run: claim.run };
+    const renewal = setInterval(() => {
+      renewLease(deps, { runId: claim.runId, owner, leaseMs }).then(
+        (held) => held || log(`jobs: ${job.name} ${slot.key}: the lease was taken over while running`),
+        (e: unknown) => log(`jobs: ${job.name} ${slot.key}: lease renewal failed: ${(e as Error).message}`),
+      );
+    }, renewMs);
+    renewal.unref();
+    let outcome: JobOutcome = { sent: 0, skipped: 0, failed: 0 };
+    let error: string | undefined;
+    try {
+      outcome = await job.run(ctx, slot);
+    } catch (e) {
+      error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      log(`jobs: ${job.name} ${slot.key} failed: ${error}`);
+    } finally {
+      clearInterval(renewal);
+    }
+    const status = error === undefined ? 'done' : 'failed';
+    try {
+      const held = await finishRun(deps, { runId: claim.runId, owner, status, sent: outcome.sent, skipped: outcome.skipped, failed: outcome.failed, note: error ?? outcome.note ?? null });
+      if (!held) log(`jobs: ${job.name} ${slot.key}: finished after another process took it over`);
+    } catch (e) {
+      // The lease runs out and another process runs the slot again; its notices are deduplicated.
+      log(`jobs: ${job.name} ${slot.key}: could not record the outcome: ${(e as Error).message}`);
+    }
+    if (outcome.sent > 0) waker?.kick();
+    return { job: job.name, slot: slot.key, status, runId: claim.runId, attempts: claim.attempts, outcome, ...(error !== undefined ? { error } : {}) };
+  }
+
+  async function skip(job: Job, slot: Slot, note: string): Promise<SlotResult | null> {
+    return (await recordSkipped(deps, { job: job.name, slot: slot.key, scheduledAt: slot.at, note })) ? { job: job.name, slot: slot.key, status: 'skipped', note } : null;
+  }
+
+  /** The slots to run and to record as skipped, by the job's lateness. */
+  function triage(job: Job, slots: Slot[], now: Date): { run: Slot[]; skip: { slot: Slot; note: string }[] } {
+    const out = { run: [] as Slot[], skip: [] as { slot: Slot; note: string }[] };
+    if (job.lateness.kind === 'skip-after') {
+      for (const s of slots) {
+        const late = now.getTime() - s.at.getTime();
+        if (late > job.lateness.ms) out.skip.push({ slot: s, note: notes.late(late) });
+        else out.run.push(s);
+      }
+      return out;
+    }
+    const latest = new Map<string, Slot>();
+    for (const s of slots) {
+      const k = seriesOf(s);
+      const seen = latest.get(k);
+      if (!seen || s.at.getTime() >= seen.at.getTime()) latest.set(k, s);
+    }
+    const keep = new Set([...latest.values()]);
+    for (const s of slots) {
+      if (keep.has(s)) out.run.push(s);
+      else out.skip.push({ slot: s, note: notes.superseded });
+    }
+    return out;
+  }
+
+  async function tickOnce(now: Date): Promise<SlotResult[]> {
+    const settings: Settings = await loadSettings(deps.db);
+    const ctx: JobContext = { deps, settings, ...(waker ? { waker } : {}) };
+    const floor = new Date(now.getTime() - LOOKBACK_MS);
+    // Where each job looked last: this process's last tick; on the first, the latest slot recorded
+    // (taken once more: a crash may have left slots of that instant unrun).
+    if (!recorded) recorded = await latestSlots(deps, jobs.map((j) => j.name));
+    const results: SlotResult[] = [];
+    for (const job of jobs) {
+      if (stopping) break;
+      const rec = recorded.get(job.name);
+      // A job that never ran (a new database, a new job) looks back the whole bound: its latest slot
+      // runs once, and the slots it never had are not recorded as skipped.
+      const ranBefore = looked.has(job.name) || rec !== undefined;
+      let since = looked.get(job.name) ?? (rec ? new Date(rec.getTime() - 1) : floor);
+      if (since < floor) since = floor;
+      if (since >= now) continue;
+      try {
+        const slots = [...(await job.due(ctx, since, now))].sort((a, b) => a.at.getTime() - b.at.getTime());
+        if (slots.length === 0) {
+          looked.set(job.name, now);
+          continue;
+        }
+        const plan = triage(job, slots, now);
+        for (const s of ranBefore ? plan.skip : []) {
+          const r = await skip(job, s.slot, s.note);
+          if (r) results.push(r);
+        }
+        for (const slot of plan.run) {
+          if (stopping) break;
+          results.push(await runSlot(ctx, job, slot, 'schedule', null));
+        }
+        if (!stopping) looked.set(job.name, now);
+      } catch (e) {
+        // due() or the database failed for this job: the others still run, and the next tick looks at
+        // its slots again (a slot already claimed is not run twice).
+        log(`jobs: ${job.name}: ${(e as Error).message}`);
+      }
+    }
+    // Runs whose process died mid-run (here or elsewhere): taken over once their lease has expired.
+    if (!stopping) {
+      for (const run of await expiredRuns(deps, now, floor)) {
+        if (stopping) break;
+        const job = byName.get(run.job);
+        if (!job) continue;
+        try {
+          const again = (await job.due(ctx, new Date(run.scheduledAt.getTime() - 1), run.scheduledAt)).find((s) => s.key === run.slot);
+          results.push(await runSlot(ctx, job, again ?? { key: run.slot, at: run.scheduledAt }, 'schedule', null));
+        } catch (e) {
+          log(`jobs: ${job.name} ${run.slot}: takeover failed: ${(e as Error).message}`);
+        }
+      }
+    }
+    return results;
+  }
+
+  const scheduler: Scheduler = {
+    owner,
+    jobs,
+    lastTickAt: () => lastTick,
+    async tick(now) {
+      if (busy || stopping) return { ran: false, results: [] };
+      return exclusive(async () => {
+        const results = await tickOnce(now);
+        if (!lastTick || now > lastTick) lastTick = now;
+        return { ran: true, results };
+      });
+    },
+    async runNow(name, now, byId) {
+      const job = byName.get(name);
+      if (!job) throw new UnknownJobError(name);
+      return exclusive(async () => {
+        const settings = await loadSettings(deps.db);
+        const ctx: JobContext = { deps, settings, ...(waker ? { waker } : {}) };
+        const slots = await job.due(ctx, new Date(now.getTime() - LOOKBACK_MS), now);
+        const latest = new Map<string, Slot>();
+        for (const s of slots) {
+          const seen = latest.get(seriesOf(s));
+          if (!seen || s.at.getTime() >= seen.at.getTime()) latest.set(seriesOf(s), s);
+        }
+        const results: SlotResult[] = [];
+        for (const slot of [...latest.values()].sort((a, b) => a.at.getTime() - b.at.getTime())) {
+          results.push(await runSlot(ctx, job, slot, 'manual', byId));
+        }
+        return results;
+      });
+    },
+    start() {
+      if (task) return;
+      stopping = false;
+      task = cron.schedule(
+        '* * * * *',
+        () => {
+          scheduler.tick(deps.clock.now()).catch((e: unknown) => log(`jobs: tick failed: ${(e as Error).message}`));
+        },
+        { name: 'seaboard-jobs', noOverlap: false },
+      );
+    },
+    async stop() {
+      stopping = true;
+      if (task) {
+        await task.stop();
+        await task.destroy();
+        task = null;
+      }
+      while (busy) await busy.catch(() => undefined);
+    },
+  };
+  return scheduler;
+}
