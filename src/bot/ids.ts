@@ -27,6 +27,8 @@ export const ids = {
     requestTransfer: 'request_transfer',
     requestExtend: 'request_extend',
     resubmit: 'approval_resubmit',
+    // away with a delegate (/crm away, App Home)
+    away: 'away',
   },
   shortcuts: {
     logAsVisit: 'log_as_visit',
@@ -66,6 +68,9 @@ export const ids = {
     openResubmit: 'approval_open_resubmit',
     openApproval: 'approval_open',
     approvalsPage: 'approvals_page',
+    // the requester's Remind (value: the request id); App Home's Away…
+    remindApprovers: 'approval_remind',
+    homeAway: 'home_away',
     // opportunities (value: the opportunity id) and a store's owner (value: the store id)
     openSign: 'opp_open_sign',
     openTerminate: 'opp_open_terminate',

@@ -8,12 +8,13 @@ import { common } from './common.ts';
 import { home } from './home.ts';
 import { notices } from './notices.ts';
 import { opp } from './opp.ts';
+import { reminders } from './reminders.ts';
 import { requests } from './requests.ts';
 import { scheduled } from './scheduled.ts';
 import { store } from './store.ts';
 import { visit } from './visit.ts';
 
-const features = { common, visit, claim, store, opp, home, requests, approvals, notices, scheduled };
+const features = { common, visit, claim, store, opp, home, requests, approvals, notices, scheduled, reminders };
 
 /** One bundle per feature, each complete in both languages (the tests check their placeholders). */
 export const bundles: Record<string, Bundle> = features;

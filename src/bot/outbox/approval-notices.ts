@@ -11,7 +11,7 @@ import { recipientOf } from './recipient.ts';
 // request's record as it is when sent, in the recipient's language and time zone: a card posted
 // after the step was decided already shows the outcome, and an update always shows the latest.
 
-const events: readonly RequestEvent[] = ['submitted', 'resubmitted', 'sent_up', 'approved', 'returned', 'rejected', 'withdrawn', 'voided'];
+const events: readonly RequestEvent[] = ['submitted', 'resubmitted', 'sent_up', 'approved', 'returned', 'rejected', 'withdrawn', 'voided', 'escalated'];
 
 const idOf = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
 

@@ -167,7 +167,7 @@ function recordBlocks(reader: Reader, r: ApprovalRecord): Block[] {
 // ---- the card's outcome or buttons -------------------------------------------------------------
 
 /** May this viewer decide this card's step now? */
-function canDecide(r: ApprovalRecord, stepId: number, viewerId: number): boolean {
+export function canDecide(r: ApprovalRecord, stepId: number, viewerId: number): boolean {
   const s = stepOf(r, stepId);
   return !!s && r.currentStepId === stepId && s.status === 'pending' && r.decisions.length > 0 && s.approvers.some((a) => a.id === viewerId && a.active);
 }
@@ -179,7 +179,7 @@ const decisionButton: Record<Decision, { label: BotKey; actionId: string; style?
   reject: { label: 'appr.btn.reject', actionId: ids.actions.rejectRequest, style: 'danger' },
 };
 
-function decisionButtons(reader: Reader, r: ApprovalRecord, stepId: number): Block[] {
+export function decisionButtons(reader: Reader, r: ApprovalRecord, stepId: number): Block[] {
   const value = String(stepId);
   const buttons = r.decisions.map((d) => {
     const b = decisionButton[d];
@@ -194,7 +194,9 @@ function decisionButtons(reader: Reader, r: ApprovalRecord, stepId: number): Blo
 
 /** How a step ended, as one line ("✅ Approved by Han Meimei at 2026-11-22 10:05"); null while pending. */
 function outcomeLine(reader: Reader, r: ApprovalRecord, s: StepRecord): string | null {
-  const by = s.decidedBy ? name(s.decidedBy) : t(reader, 'common.none');
+  const decider = s.decidedBy ? name(s.decidedBy) : t(reader, 'common.none');
+  // A delegate's decision: "Approved by X on behalf of Y".
+  const by = s.onBehalfOf ? t(reader, 'appr.by_on_behalf', { by: decider, for: name(s.onBehalfOf) }) : decider;
   const at = when(reader, s.decidedAt);
   switch (s.status) {
     case 'pending':
@@ -216,7 +218,10 @@ function cardStatusLines(reader: Reader, r: ApprovalRecord, s: StepRecord, viewe
   const lines: string[] = [];
   const mine = s.approvers.find((a) => a.id === viewerId);
   const moved = !!mine && !mine.active;
-  if (moved) {
+  if (moved && mine.via === 'delegate') {
+    // The away period ended: the one they stood in for has the step back.
+    lines.push(t(reader, 'appr.outcome.delegate_ended', { name: mine.onBehalfOf ? name(mine.onBehalfOf) : t(reader, 'common.none') }));
+  } else if (moved) {
     const to = activeApprovers(s);
     const via = to.some((a) => a.via === 'handover') ? 'handover' : 'reassigned';
     lines.push(t(reader, `appr.outcome.moved.${via}`, { to: to.length ? names(to) : t(reader, 'common.none') }));
@@ -225,6 +230,14 @@ function cardStatusLines(reader: Reader, r: ApprovalRecord, s: StepRecord, viewe
   if (outcome) lines.push(outcome);
   else if (!moved) lines.push(t(reader, 'appr.outcome.waiting', { names: names(activeApprovers(s)) }));
   return lines;
+}
+
+/** Why a step reached a viewer who is not its first approver: standing in for someone away, or escalated. */
+function whyMine(reader: Reader, s: StepRecord, viewerId: number): string | null {
+  const mine = s.approvers.find((a) => a.id === viewerId && a.active);
+  if (mine?.via === 'delegate' && mine.onBehalfOf) return t(reader, 'appr.card.delegate', { name: name(mine.onBehalfOf) });
+  if (mine?.via === 'escalated') return t(reader, 'appr.card.escalated', { at: when(reader, s.createdAt) });
+  return null;
 }
 
 /**
@@ -245,6 +258,8 @@ export function approvalCard(reader: Reader, r: ApprovalRecord, stepId: number, 
   ];
   let text = t(reader, 'appr.card.text', { flow: flowIn(reader, r.flow), store: esc(r.store.name), requester: name(r.requester) });
   if (s && canDecide(r, stepId, viewerId)) {
+    const why = whyMine(reader, s, viewerId);
+    if (why) blocks.push(context([why]));
     blocks.push(...decisionButtons(reader, r, stepId));
   } else if (s) {
     const lines = cardStatusLines(reader, r, s, viewerId);
@@ -262,7 +277,7 @@ function requesterButtons(reader: Reader, r: ApprovalRecord): Block[] {
   const deny = t(reader, 'appr.confirm.no');
   switch (r.status) {
     case 'pending':
-      return [actions([button(t(reader, 'appr.btn.withdraw'), ids.actions.withdraw, { value, confirm: { title: t(reader, 'appr.confirm.withdraw_title'), text: t(reader, 'appr.confirm.withdraw_text'), confirm: t(reader, 'appr.btn.withdraw'), deny } })], `approval_mine:${r.id}`)];
+      return [actions([button(t(reader, 'appr.btn.remind'), ids.actions.remindApprovers, { value }), button(t(reader, 'appr.btn.withdraw'), ids.actions.withdraw, { value, confirm: { title: t(reader, 'appr.confirm.withdraw_title'), text: t(reader, 'appr.confirm.withdraw_text'), confirm: t(reader, 'appr.btn.withdraw'), deny } })], `approval_mine:${r.id}`)];
     case 'returned':
       return [
         actions(
@@ -291,7 +306,8 @@ function requesterButtons(reader: Reader, r: ApprovalRecord): Block[] {
 function noticeHeadline(reader: Reader, r: ApprovalRecord, stepId: number, event: RequestEvent): string {
   const s = stepOf(r, stepId);
   const base = { flow: flowIn(reader, r.flow), store: esc(cut(r.store.name, 150)), round: r.round };
-  const by = s?.decidedBy ? name(s.decidedBy) : t(reader, 'common.none');
+  const decider = s?.decidedBy ? name(s.decidedBy) : t(reader, 'common.none');
+  const by = s?.onBehalfOf ? t(reader, 'appr.by_on_behalf', { by: decider, for: name(s.onBehalfOf) }) : decider;
   const waiting = (step: StepRecord | undefined) => t(reader, 'appr.notice.waiting', { names: step ? names(activeApprovers(step)) : t(reader, 'common.none') });
   switch (event) {
     case 'submitted':
@@ -303,6 +319,10 @@ function noticeHeadline(reader: Reader, r: ApprovalRecord, stepId: number, event
     }
     case 'approved':
       return t(reader, 'appr.notice.approved', { ...base, by });
+    case 'escalated': {
+      const joined = s ? s.approvers.filter((a) => a.active && (a.via === 'escalated' || a.via === 'delegate')) : [];
+      return `${t(reader, 'appr.notice.escalated', { ...base, at: when(reader, s?.createdAt ?? r.createdAt), names: joined.length ? names(joined) : t(reader, 'common.none') })}\n${waiting(s)}`;
+    }
     case 'returned':
       return `${t(reader, 'appr.notice.returned', { ...base, by, comment: comment(s?.comment ?? null) })}\n${t(reader, 'appr.notice.returned_next')}`;
     case 'rejected':

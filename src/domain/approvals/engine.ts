@@ -10,6 +10,7 @@ import { idSchema } from '../stores/fields.ts';
 import { parse } from '../validation.ts';
 import { applyApproved, mirrorReportStatus, type Subject } from './effects.ts';
 import { COMMENT_MAX, decisions, openKeyOf, stepStatusOf, thresholdOf, type Decision, type Flow } from './flows.ts';
+import { addApprovers, standInsFor } from './delegates.ts';
 import { refreshCards, sendCards, tellRequester, type RequestEvent } from './notices.ts';
 import { routeAbove, routeFrom, type Route } from './routing.ts';
 
@@ -56,7 +57,7 @@ export async function openRequest(tx: Tx, r: OpenRequest, now: Date): Promise<{ 
     if (isUniqueViolation(e)) throw new ConflictError('approval.already_open', { id: null, flow: r.flow });
     throw e;
   }
-  const stepId = await createStep(tx, requestId, 1, 1, route, now);
+  const stepId = await createStep(tx, requestId, 1, 1, route, r.requester, now);
   await mirrorReportStatus(tx, subjectOf({ id: requestId, ...r, requesterId: r.requester.id, fields: JSON.stringify(r.fields) }), 'pending');
   await tellRequester(tx, r.requester.id, requestId, stepId, 'submitted', now);
   await audit(tx, { actorId: r.requester.id, action: `approval.${r.flow}.submit`, entity: 'approval', entityId: requestId, after: { ...r.fields, amount: r.amount, storeId: r.storeId, opportunityId: r.opportunityId }, at: now });
@@ -69,11 +70,13 @@ async function mustRoute(p: Promise<Route | null>): Promise<Route> {
   return route;
 }
 
-async function createStep(tx: Tx, requestId: number, round: number, level: number, route: Route, now: Date): Promise<number> {
+/** A new step for the route's people, and for the delegates of those of them who are away (src/domain/approvals/delegates.ts). */
+async function createStep(tx: Tx, requestId: number, round: number, level: number, route: Route, requester: { id: number; unitId: number | null }, now: Date): Promise<number> {
   const step = await tx.approvalStep.create({ data: { requestId, round, level, unitId: route.unitId, status: 'pending', createdAt: now }, select: { id: true } });
   await tx.approvalApprover.createMany({ data: route.personIds.map((personId) => ({ stepId: step.id, personId, via: 'route', addedAt: now })) });
   await tx.approvalRequest.update({ where: { id: requestId }, data: { currentStepId: step.id, updatedAt: now } });
   await sendCards(tx, requestId, step.id, route.personIds, now);
+  await addApprovers(tx, { id: step.id, requestId }, await standInsFor(tx, route.personIds, requester, now), 'delegate', 'delegate', now);
   return step.id;
 }
 
@@ -92,7 +95,7 @@ async function loadStep(tx: Tx, stepId: number) {
     where: { id: stepId },
     include: {
       request: true,
-      approvers: { select: { personId: true, active: true } },
+      approvers: { select: { personId: true, active: true, via: true, onBehalfOfId: true } },
       decidedBy: { select: { id: true, name: true } },
     },
   });
@@ -164,9 +167,11 @@ export async function decide(deps: Deps, actor: Actor, stepId: number, input: z.
     if (v.decision === 'approve' && sendUp) throw new ConflictError('approval.must_send_up');
     if (v.decision === 'send_up' && !sendUp) throw new ConflictError('approval.cannot_send_up');
 
+    // A delegate decides for the one they stand in for: the cards say "on behalf of".
+    const onBehalfOfId = mine.via === 'delegate' ? mine.onBehalfOfId : null;
     const won = await tx.approvalStep.updateMany({
       where: { id: stepId, status: 'pending' },
-      data: { status: stepStatusOf[v.decision], decidedById: actor.id, comment: v.comment ?? null, decidedAt: now },
+      data: { status: stepStatusOf[v.decision], decidedById: actor.id, onBehalfOfId, comment: v.comment ?? null, decidedAt: now },
     });
     if (won.count === 0) throw closedStepError(await loadStep(tx, stepId));
 
@@ -195,12 +200,15 @@ export async function decide(deps: Deps, actor: Actor, stepId: number, input: z.
         break;
       case 'send_up': {
         const route = await mustRoute(routeAbove(tx, step.unitId, [request.requesterId]));
-        nextStepId = await createStep(tx, request.id, step.round, step.level + 1, route, now);
+        const requester = await tx.person.findUniqueOrThrow({ where: { id: request.requesterId }, select: { id: true, unitId: true } });
+        nextStepId = await createStep(tx, request.id, step.round, step.level + 1, route, requester, now);
         event = 'sent_up';
         break;
       }
     }
-    await refreshCards(tx, request.id, stepId, step.approvers.map((a) => a.personId), 'decided', now);
+    // Read again: someone who joined the step while this decision was made (an escalation) sees the outcome too.
+    const everyone = await tx.approvalApprover.findMany({ where: { stepId }, select: { personId: true } });
+    await refreshCards(tx, request.id, stepId, everyone.map((a) => a.personId), 'decided', now);
     await refreshEarlierLevels(tx, request.id, step.round, stepId, now);
     await tellRequester(tx, request.requesterId, request.id, stepId, event, now);
     await audit(tx, {
@@ -290,7 +298,7 @@ export async function reopenReturned(
   if (moved.count === 0) throw new ConflictError('approval.not_returned', { status: 'changed' });
   const { round, flow, requesterId, storeId, opportunityId, fields } = await tx.approvalRequest.findUniqueOrThrow({ where: { id: request.id } });
   const route = await mustRoute(routeFrom(tx, actor.unitId, [actor.id]));
-  const stepId = await createStep(tx, request.id, round, 1, route, now);
+  const stepId = await createStep(tx, request.id, round, 1, route, actor, now);
   await mirrorReportStatus(tx, subjectOf({ id: request.id, flow, requesterId, storeId, opportunityId, fields }), 'pending');
   await tellRequester(tx, actor.id, request.id, stepId, 'resubmitted', now);
   await audit(tx, { actorId: actor.id, action: 'approval.resubmit', entity: 'approval', entityId: request.id, after: { ...next.fields, amount: next.amount, round }, at: now });

@@ -18,7 +18,7 @@ export const cardKey = (stepId: number, personId: number): string => `${CARD}:${
 export const cardKeySql = (stepId: Prisma.Sql, personId: Prisma.Sql): Prisma.Sql =>
   Prisma.sql`(${Prisma.raw(`'${CARD}:'`)} || CAST(${stepId} AS INTEGER) || ':' || CAST(${personId} AS INTEGER))`;
 
-export type RequestEvent = 'submitted' | 'resubmitted' | 'sent_up' | 'approved' | 'returned' | 'rejected' | 'withdrawn' | 'voided';
+export type RequestEvent = 'submitted' | 'resubmitted' | 'sent_up' | 'approved' | 'returned' | 'rejected' | 'withdrawn' | 'voided' | 'escalated';
 
 /** A card with the request's facts and the decision buttons, to each approver of a new step. */
 export async function sendCards(tx: Tx, requestId: number, stepId: number, personIds: number[], now: Date): Promise<void> {

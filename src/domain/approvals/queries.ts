@@ -30,7 +30,11 @@ export interface StepRecord {
   comment: string | null;
   createdAt: Date;
   decidedAt: Date | null;
-  approvers: (PersonRef & { active: boolean; via: string })[];
+  approvers: (PersonRef & { active: boolean; via: string; onBehalfOf?: PersonRef | null })[];
+  /** Decided by a delegate: the approver they stood in for. */
+  onBehalfOf?: PersonRef | null;
+  /** When the step was escalated to the level above (approvals/reminders.ts). */
+  escalatedAt?: Date | null;
 }
 
 export interface ApprovalRecord {
@@ -73,6 +77,9 @@ export async function approvalRecord(db: Db | Tx, requestId: number): Promise<Ap
     },
   });
   if (!r) throw new NotFoundError('approval.not_found', { id: requestId });
+  const standIns = [...new Set(r.steps.flatMap((s) => [s.onBehalfOfId, ...s.approvers.map((a) => a.onBehalfOfId)]).filter((id): id is number => id !== null))];
+  const absent = standIns.length ? await db.person.findMany({ where: { id: { in: standIns } }, select: { id: true, name: true, slackId: true } }) : [];
+  const ref = (id: number | null): PersonRef | null => (id === null ? null : (absent.find((p) => p.id === id) ?? null));
   const units = await db.orgUnit.findMany({ where: { id: { in: r.steps.map((s) => s.unitId).filter((u): u is number => u !== null) } }, select: { id: true, name: true } });
   const fields = JSON.parse(r.fields) as Record<string, unknown>;
   const returned = r.returnedFields ? (JSON.parse(r.returnedFields) as Record<string, unknown>) : null;
@@ -104,7 +111,9 @@ export async function approvalRecord(db: Db | Tx, requestId: number): Promise<Ap
       comment: s.comment,
       createdAt: s.createdAt,
       decidedAt: s.decidedAt,
-      approvers: s.approvers.map((a) => ({ ...a.person, active: a.active, via: a.via })),
+      approvers: s.approvers.map((a) => ({ ...a.person, active: a.active, via: a.via, onBehalfOf: ref(a.onBehalfOfId) })),
+      onBehalfOf: ref(s.onBehalfOfId),
+      escalatedAt: s.escalatedAt,
     })),
     currentStepId: r.currentStepId,
     decisions: current && current.status === 'pending' && r.status === 'pending' ? await decisionsFor(db as Tx, current, r) : [],

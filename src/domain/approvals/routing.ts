@@ -56,3 +56,32 @@ export async function routeAbove(db: Db | Tx, unitId: number | null, excludeIds:
   const parent = tree.parentOf.get(unitId) ?? null;
   return routeFrom(db, parent, excludeIds);
 }
+
+/**
+ * `routeAbove` for many steps at once (the escalation scan): the org tree, each unit's deciders and the
+ * admins are read once, then every answer is worked out in memory with the same rules.
+ */
+export async function routerAbove(db: Db | Tx): Promise<(unitId: number | null, excludeIds: number[]) => Promise<Route | null>> {
+  const { tree } = await orgSnapshot(db);
+  const byUnit = new Map<number, number[]>();
+  let top: number[] | null = null;
+  const of = async (u: number) => {
+    let ids = byUnit.get(u);
+    if (!ids) byUnit.set(u, (ids = await deciders(db, u, [])));
+    return ids;
+  };
+  return async (unitId, excludeIds) => {
+    if (unitId === null) return null;
+    const parent = tree.parentOf.get(unitId) ?? null;
+    const keep = (ids: number[]) => ids.filter((id) => !excludeIds.includes(id));
+    if (parent !== null) {
+      for (const u of [parent, ...ancestors(tree, parent)]) {
+        const personIds = keep(await of(u));
+        if (personIds.length) return { unitId: u, personIds };
+      }
+    }
+    top ??= await admins(db, []);
+    const personIds = keep(top);
+    return personIds.length ? { unitId: null, personIds } : null;
+  };
+}

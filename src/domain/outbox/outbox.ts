@@ -24,6 +24,10 @@ export const noticeKinds = [
   'approval.card',
   'approval.card.refresh',
   'approval.update',
+  // approval reminders, escalation, a delegate named (approvals/reminders.ts, people/away.ts)
+  'approval.reminder',
+  'approval.escalated',
+  'away.delegate',
   // an image shared with a message (outbox/image.ts): charts, reports
   'image.upload',
 ] as const;

@@ -52,7 +52,7 @@ describe('a report, approved', () => {
     const submitted = await noticeOf(s, SAM, r.requestId, r.stepId, 'submitted');
     expect(textOf(submitted.blocks)).toContain('✅ Opportunity *First deal* registered for *外婆家（湖滨店）*.');
     expect(textOf(submitted.blocks)).toContain('Waiting for approval by *Han Meimei*.');
-    expect(buttonsOf(submitted).map((b) => [b.text.text, b.action_id])).toEqual([['Withdraw', ids.actions.withdraw]]);
+    expect(buttonsOf(submitted).map((b) => [b.text.text, b.action_id])).toEqual([['Remind', ids.actions.remindApprovers], ['Withdraw', ids.actions.withdraw]]);
 
     const card = await cardOf(s, HAN, r.stepId);
     expect(textOf(card.blocks)).toContain('Opportunity report · #');

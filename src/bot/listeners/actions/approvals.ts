@@ -2,6 +2,10 @@ import type { App } from '@slack/bolt';
 import { decide, voidRequest, withdrawRequest } from '../../../domain/approvals/engine.ts';
 import type { Decision } from '../../../domain/approvals/flows.ts';
 import { getApproval } from '../../../domain/approvals/queries.ts';
+import { remindApprovers } from '../../../domain/approvals/reminders.ts';
+import { formatDateTime } from '../../../domain/time/zone.ts';
+import { cut, esc } from '../../blocks/kit.ts';
+import { t } from '../../i18n/index.ts';
 import { once } from '../../../domain/once.ts';
 import { idValue } from '../../blocks/metadata.ts';
 import { who } from '../../context.ts';
@@ -61,6 +65,19 @@ export function registerApprovalActions(app: App, deps: BotDeps): void {
   onClick(ids.actions.returnRequest, askComment('return'));
   onClick(ids.actions.rejectRequest, askComment('reject'));
   onClick(ids.actions.withdraw, ownRequest('withdraw'));
+
+  // The requester's Remind: the approvers get a reminder, at most once every 4 hours (the domain keeps
+  // the time, so a double click or a retry reminds once and the second press is told when it may again).
+  app.action(ids.actions.remindApprovers, async (args) => {
+    const { body, action } = checked(args);
+    const requestId = idValue(action.value);
+    const { actor, reader } = who(args.context);
+    await answer({ ack: args.ack, reader, to: toClicker(args.client, body) }, async () => {
+      if (requestId === null) return;
+      const r = await remindApprovers(deps, actor, requestId);
+      return { text: t(reader, 'appr.remind.done', { names: r.to.map((p) => esc(cut(p.name, 80))).join(', '), next: formatDateTime(r.nextAt, reader.timezone) }) };
+    });
+  });
   onClick(ids.actions.voidRequest, ownRequest('void'));
 
   // `/crm approvals` → Open: the whole record, for whoever may see it.

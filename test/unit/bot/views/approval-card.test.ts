@@ -202,7 +202,7 @@ describe('the requester’s notices', () => {
     expect(text).toContain('✅ Opportunity *Coffee machines* registered for *Sunny Cafe*.');
     expect(text).toContain('Waiting for approval by *Han Meimei*.');
     expect(m.text).toBe('Opportunity “Coffee machines” registered for Sunny Cafe. Waiting for approval by Han Meimei.');
-    expect(actionsOf(m.blocks as Json[]).map((b) => [b.text.text, b.action_id, b.value])).toEqual([['Withdraw', ids.actions.withdraw, '7']]);
+    expect(actionsOf(m.blocks as Json[]).map((b) => [b.text.text, b.action_id, b.value])).toEqual([['Remind', ids.actions.remindApprovers, '7'], ['Withdraw', ids.actions.withdraw, '7']]);
     expect(textOf(requesterNotice(zh, record(), 11, 'submitted').blocks)).toContain('已为 *Sunny Cafe* 报备商机 *Coffee machines*');
   });
 
