@@ -22,6 +22,12 @@ const envSchema = z.object({
    * itself when no SLACK_BOT_TOKEN is set; `1` turns it on anyway, `0` keeps it off (src/sandbox/mode.ts).
    */
   SANDBOX: z.enum(['0', '1'], { error: 'must be 0 or 1' }).optional(),
+  /**
+   * The scheduled jobs (src/jobs: the nightly sweep, digests, reminders, housekeeping): `1` runs the
+   * scheduler in this process, `0` leaves it off (a web-only replica). Any number of processes may run
+   * it on one database: each slot is claimed once.
+   */
+  JOBS: z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('1'),
   /** Behind a TLS-terminating proxy: Express's "trust proxy" value (e.g. `1` or `loopback`), so that console cookies are marked Secure. */
   TRUST_PROXY: z.string().optional(),
 });

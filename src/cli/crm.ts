@@ -3,18 +3,26 @@ import { parse as parseYaml } from 'yaml';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
-import { systemClock } from '../domain/clock.ts';
+import { fixedClock, systemClock } from '../domain/clock.ts';
 import { createFirstAdmin, resetConsolePassword } from '../domain/console/accounts.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { importOrg, type ImportReport } from '../domain/imports/org-import.ts';
 import { sweepAutoReturn } from '../domain/pools/sweep.ts';
 import { regradeAll } from '../domain/grades/grades.ts';
+import { formatDateTime } from '../domain/time/zone.ts';
 import { describeError } from '../i18n/index.ts';
+import { jobs } from '../jobs/index.ts';
+import { createScheduler, UnknownJobError, type SlotResult } from '../jobs/scheduler.ts';
+import { backfillSearchKeys } from '../domain/search/backfill.ts';
 
 const usage = `usage: npm run crm -- <command>
   import FILE [--dry-run]   apply an org file (YAML or JSON): settings, units, people, regions, stores
   sweep [--now ISO-TIME]    return stores whose protection ended; tell their owners and supervisors
   regrade                   recompute every store's A–D grade
+  jobs                      the scheduled jobs: schedule, next run (company time), last run
+  jobs run NAME [--now ISO-TIME]
+                            run the job's slot due at that time (default: now), once: a slot
+                            already run says so
   admin create EMAIL [--name NAME]
                             a console account for the person with that email (an admin or a manager),
                             or a new console-only admin; prints a one-time password
@@ -47,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
   await migrate(config.DATABASE_URL);
   const database = await openDatabase(config.DATABASE_URL);
   const deps = { db: database.db, clock: systemClock };
+  await backfillSearchKeys(deps);
   try {
     switch (command) {
       case 'import': {
@@ -70,6 +79,42 @@ async function main(argv: string[]): Promise<number> {
         const r = await sweepAutoReturn(deps, now);
         console.log(`${r.returned} store(s) returned to the public pool, ${r.notified} notice(s) queued`);
         return 0;
+      }
+      case 'jobs': {
+        const [sub, name] = rest;
+        const i = rest.indexOf('--now');
+        const now = i >= 0 ? new Date(rest[i + 1] ?? '') : systemClock.now();
+        if (Number.isNaN(now.getTime())) throw new UsageError('--now needs an ISO time, e.g. 2026-11-22T02:00:00+08:00');
+        // The job's own reads and writes happen at that time too.
+        const scheduler = createScheduler({ deps: { db: database.db, clock: i >= 0 ? fixedClock(now) : systemClock }, jobs });
+        if (sub === undefined || sub.startsWith('--')) {
+          for (const j of await scheduler.overview(now, 'en')) {
+            const last = j.last ? `${j.last.status} ${formatDateTime(j.last.scheduledAt, j.timezone)}${j.last.note ? ` (${j.last.note})` : ''}` : 'never';
+            console.log(`${j.name.padEnd(20)} ${j.schedule}`);
+            console.log(`${''.padEnd(20)} next ${j.nextAt ? formatDateTime(j.nextAt, j.timezone) : '—'} (${j.timezone}); last ${last}`);
+          }
+          return 0;
+        }
+        if (sub !== 'run' || !name || name.startsWith('--')) throw new UsageError('jobs needs nothing, or run and a job NAME');
+        let results: SlotResult[];
+        try {
+          results = await scheduler.runNow(name, now, null);
+        } catch (e) {
+          if (e instanceof UnknownJobError) throw new UsageError(`no job named "${name}" (jobs: ${jobs.map((j) => j.name).join(', ')})`);
+          throw e;
+        }
+        if (results.length === 0) console.log(`${name}: no slot due by ${now.toISOString()}`);
+        let failed = false;
+        for (const r of results) {
+          if (r.status === 'taken') console.log(`${name} ${r.slot}: already ${r.run.status}${r.run.note ? ` (${r.run.note})` : ''}`);
+          else if (r.status === 'skipped') console.log(`${name} ${r.slot}: skipped (${r.note})`);
+          else {
+            failed ||= r.status === 'failed';
+            const o = r.outcome;
+            console.log(`${name} ${r.slot}: ${r.status}, ${o.sent} sent, ${o.skipped} skipped, ${o.failed} failed${r.error ? `: ${r.error}` : o.note ? ` (${o.note})` : ''}`);
+          }
+        }
+        return failed ? 1 : 0;
       }
       case 'regrade': {
         const r = await regradeAll(database.db, systemClock.now());

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Deps } from '../domain/deps.ts';
-import { claimSlot, expiredRuns, finishRun, latestSlots, recordSkipped, renewLease, type JobRunView } from '../domain/jobs/runs.ts';
+import { claimSlot, expiredRuns, finishRun, latestSlots, recentRuns, recordSkipped, renewLease, type JobRunView } from '../domain/jobs/runs.ts';
 import type { OutboxWaker } from '../domain/outbox/waker.ts';
 import { loadSettings, type Settings } from '../domain/settings/settings.ts';
 import type { Job, JobContext, JobOutcome, Slot } from './job.ts';
@@ -12,6 +12,9 @@ import type { Job, JobContext, JobOutcome, Slot } from './job.ts';
 // fell due since it last looked, and runs them one after another, each claimed in the database first
 // (domain/jobs/runs.ts): with several processes on one database, each slot runs once. A job that
 // throws is recorded as failed and the tick goes on.
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** How far back a restart looks for missed slots. */
 export const LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -48,6 +51,18 @@ export interface TickReport {
   results: SlotResult[];
 }
 
+/** A job as the console's Jobs page and `crm jobs` list it. */
+export interface JobInfo {
+  name: string;
+  /** The schedule in words, in the reader's language. */
+  schedule: string;
+  /** The next slot after now (within a fortnight), null when none. */
+  nextAt: Date | null;
+  /** The company's time zone, in which the console shows nextAt. */
+  timezone: string;
+  last: JobRunView | null;
+}
+
 export interface Scheduler {
   readonly owner: string;
   readonly jobs: readonly Job[];
@@ -59,6 +74,8 @@ export interface Scheduler {
    * series where one instant has several), claimed like any other: a slot already done reports so.
    */
   runNow(name: string, now: Date, byId: number | null): Promise<SlotResult[]>;
+  /** Each job: its schedule in words, next run, last run. */
+  overview(now: Date, locale: 'en' | 'zh-CN'): Promise<JobInfo[]>;
   /** One tick a minute from the system clock (node-cron). */
   start(): void;
   /** No more ticks; resolves once a running tick has reached a safe point (between two slots). */
@@ -255,6 +272,30 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         }
         return results;
       });
+    },
+    async overview(now, locale) {
+      const settings = await loadSettings(deps.db);
+      const ctx: JobContext = { deps, settings };
+      const out: JobInfo[] = [];
+      for (const job of jobs) {
+        let nextAt: Date | null = null;
+        // Widening windows: a job every few minutes answers at once without listing a fortnight of slots.
+        for (const ms of [HOUR_MS, DAY_MS, 14 * DAY_MS]) {
+          try {
+            const slots = await job.due(ctx, now, new Date(now.getTime() + ms));
+            if (slots.length) {
+              nextAt = slots.reduce((a, b) => (b.at < a ? b.at : a), slots[0]!.at);
+              break;
+            }
+          } catch (e) {
+            log(`jobs: ${job.name}: ${(e as Error).message}`);
+            break;
+          }
+        }
+        const [last] = await recentRuns(deps, { job: job.name, limit: 1 });
+        out.push({ name: job.name, schedule: job.describe(settings, locale), nextAt, timezone: settings.timezone, last: last ?? null });
+      }
+      return out;
     },
     start() {
       if (task) return;

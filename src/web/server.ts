@@ -14,9 +14,11 @@ export interface WebDeps {
   console?: ConsoleDeps;
   /** Whether the database still accepts writes; made here when not given. */
   writes?: WriteHealth;
+  /** Whether this process runs the scheduled jobs, and when it last ticked, for the health check. */
+  jobs?: () => { enabled: boolean; lastTickAt: Date | null };
 }
 
-export function createWebApp({ database, slackMode = () => 'off', console: cd, writes }: WebDeps): Express {
+export function createWebApp({ database, slackMode = () => 'off', console: cd, writes, jobs }: WebDeps): Express {
   // The driver's error goes to the log, never to the caller: it can name files, hosts and users.
   const logDbError = (e: unknown) => console.error(`database: ${(e as Error).message}`);
   const writeHealth = writes ?? new WriteHealth(database, logDbError);
@@ -45,7 +47,14 @@ export function createWebApp({ database, slackMode = () => 'off', console: cd, w
       res.status(503).json({ status: 'error', version, database: { provider: database.provider, status: 'read_only', latencyMs } });
       return;
     }
-    res.json({ status: 'ok', version, database: { provider: database.provider, status: 'ok', latencyMs }, slack: slackMode() });
+    const j = jobs?.() ?? { enabled: false, lastTickAt: null };
+    res.json({
+      status: 'ok',
+      version,
+      database: { provider: database.provider, status: 'ok', latencyMs },
+      slack: slackMode(),
+      jobs: { enabled: j.enabled, lastTickAt: j.lastTickAt?.toISOString() ?? null },
+    });
   });
 
   if (cd) {

@@ -5,6 +5,7 @@ import type { Config } from '../../config.ts';
 import { ForbiddenError, isDomainError, NotFoundError, type DomainError, type MessageParams } from '../../domain/errors.ts';
 import type { Deps } from '../../domain/deps.ts';
 import type { Actor } from '../../domain/org/roles.ts';
+import type { Scheduler } from '../../jobs/scheduler.ts';
 import { describeIssue, type Reader } from '../../i18n/index.ts';
 import { formatMoney, type MoneyOptions } from '../../i18n/money.ts';
 import { html, type Html } from '../html.ts';
@@ -16,6 +17,8 @@ export interface ConsoleDeps {
   config: Config;
   /** A Web API client when SLACK_BOT_TOKEN is set (people from `users.list`). */
   slack: WebClient | null;
+  /** The scheduled jobs, for the Jobs page (list, Run now); absent where the console runs without them. */
+  jobs?: Scheduler;
 }
 
 export interface Session {

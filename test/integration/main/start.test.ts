@@ -33,7 +33,7 @@ describe('npm start', () => {
     });
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', version: '0.1.0', database: { provider: 'sqlite', status: 'ok' } });
+    expect(await res.json()).toMatchObject({ status: 'ok', version: '0.1.0', database: { provider: 'sqlite', status: 'ok' }, jobs: { enabled: true, lastTickAt: null } });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
