@@ -6,6 +6,7 @@ import { migrate } from './db/migrate.ts';
 import { probeWrite, WriteHealth } from './db/health.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { hasConsoleAccount } from './domain/console/accounts.ts';
+import { backfillSearchKeys } from './domain/search/backfill.ts';
 import { modeFor, runMode, type RunMode } from './sandbox/mode.ts';
 import type { Sandbox } from './sandbox/sandbox.ts';
 import { version } from './version.ts';
@@ -47,6 +48,8 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Ru
   const writes = new WriteHealth(database);
   writes.seed('ok');
   const deps = { db: database.db, clock: opts.clock ?? systemClock };
+  // Search keys of names written before they existed (migration 0008): nothing to do once done.
+  await backfillSearchKeys(deps);
   // The database has a say only when the sandbox is asked for: production never loads the demo's code.
   const kind = runMode(config) === 'sandbox' ? await (await import('./demo/marker.ts')).databaseKind(database.db) : 'company';
   const { mode, companyWithoutSlack } = modeFor(config, kind);

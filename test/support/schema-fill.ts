@@ -43,7 +43,9 @@ function openSqlite(url: string): RawDb {
   return {
     async tables() {
       const names = db
-        .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> ? ORDER BY name`)
+        // Ordinary tables only: a text index (FTS5) is a virtual table with shadow tables of its own,
+        // written by SQLite through its triggers, never by the app.
+        .prepare(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> ? ORDER BY name`)
         .all(LEDGER) as { name: string }[];
       return names.map(({ name }) => {
         const info = db.prepare(`SELECT name, type, "notnull", pk FROM pragma_table_info(?)`).all(name) as { name: string; type: string; notnull: number; pk: number }[];

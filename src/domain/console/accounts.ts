@@ -9,6 +9,7 @@ import { actorById } from '../people/people.ts';
 import { parse } from '../validation.ts';
 import { decoyHash, hashPassword, needsRehash, oneTimePassword, verifyPassword } from './passwords.ts';
 import { addressKey, afterFailure, afterSuccess, clearEmail, countAttempt, emailKey, emailLock, LOCK_MINUTES, MAX_FAILURES } from './throttle.ts';
+import { personSearchKeys } from '../search/keys.ts';
 
 export { LOCK_MINUTES, MAX_FAILURES };
 /** A session ends after this long without a request, and in any case this long after sign-in. */
@@ -44,7 +45,8 @@ export async function createFirstAdmin(deps: Deps, input: { email: string; name?
     if (await tx.consoleAccount.findUnique({ where: { email } })) throw new ConflictError('console.account_exists', { email });
     let person = await tx.person.findFirst({ where: { email: { equals: email } } });
     if (person && !consoleRoles.has(person.role)) throw new ConflictError('console.role_has_no_console', { name: person.name, role: person.role });
-    person ??= await tx.person.create({ data: { name: input.name?.trim() || email.split('@')[0]!, email, role: 'admin' } });
+    const name = input.name?.trim() || email.split('@')[0]!;
+    person ??= await tx.person.create({ data: { name, ...personSearchKeys(name), email, role: 'admin' } });
     if (await tx.consoleAccount.findUnique({ where: { personId: person.id } })) throw new ConflictError('console.person_has_account', { name: person.name });
     const account = await tx.consoleAccount.create({ data: { personId: person.id, email, passwordHash, createdAt: now, updatedAt: now } });
     await audit(tx, { actorId: null, action: 'console.account_create', entity: 'person', entityId: person.id, after: { email }, at: now });

@@ -14,6 +14,7 @@ import { nameKey, phoneKey } from '../stores/normalize.ts';
 import { isValidTimeZone } from '../time/zone.ts';
 import { issuesFromZod } from '../validation.ts';
 import { relocateStores } from '../regions/relocate.ts';
+import { personSearchKeys, searchKeys } from '../search/keys.ts';
 
 const keySchema = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/);
 const slackIdSchema = z.string().trim().regex(/^[UW][A-Z0-9]{2,20}$/);
@@ -265,6 +266,7 @@ export async function importOrg(deps: Deps, input: unknown, opts: { dryRun?: boo
     for (const p of file.people) {
       const data = {
         name: p.name,
+        ...personSearchKeys(p.name),
         role: p.role,
         unitId: p.unit ? await unitId(p.unit) : null,
         email: p.email ?? null,
@@ -319,6 +321,7 @@ export async function importOrg(deps: Deps, input: unknown, opts: { dryRun?: boo
       const data = {
         name: s.name,
         nameKey: nameKey(s.name),
+        ...searchKeys(s.name),
         phone: s.phone ?? null,
         phoneKey: pk,
         address: s.address ?? existing?.address ?? null,

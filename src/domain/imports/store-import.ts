@@ -12,6 +12,7 @@ import type { Settings } from '../settings/settings.ts';
 import { reserveStoreCodes } from '../stores/code.ts';
 import { addressSchema, latSchema, lngSchema, phoneSchema, storeNameSchema, storeStageSchema } from '../stores/fields.ts';
 import { nameKey, phoneKey } from '../stores/normalize.ts';
+import { searchKeys } from '../search/keys.ts';
 import { dayKey } from '../time/zone.ts';
 import { issuesFromZod } from '../validation.ts';
 import { BULK_CHUNK, KEY_CHUNK, col, dialectOf, inJson, insertJsonRows, jsonCell, type Column } from './bulk-sql.ts';
@@ -678,7 +679,7 @@ export async function previewStoreImport(deps: Deps, actor: Actor, input: StoreI
 const storeInsertColumns = [
   col('code', 'text'), col('name', 'text'), col('nameKey', 'text'), col('phone', 'text'), col('phoneKey', 'text'), col('address', 'text'),
   col('lng', 'real'), col('lat', 'real'), col('regionId', 'int'), col('status', 'text'), col('stage', 'text'), col('ownerId', 'int'),
-  col('claimedAt', 'date'), col('protectedUntil', 'date'), col('source', 'text'),
+  col('claimedAt', 'date'), col('protectedUntil', 'date'), col('source', 'text'), col('pinyinKey', 'text'), col('initialsKey', 'text'),
 ];
 
 /**
@@ -745,12 +746,13 @@ const STAGE_CHUNK = 1_000;
 const STAGE_IN_FLIGHT = 4;
 
 // The staged stores: a TEMP table of the worker's connection, gone with it.
-const stageColumns = ['n', 'line', 'name', 'nameKey', 'phone', 'phoneKey', 'address', 'lng', 'lat', 'regionId', 'status', 'stage', 'ownerId', 'source', 'contactName', 'contactPhone'] as const;
+const stageColumns = ['n', 'line', 'name', 'nameKey', 'phone', 'phoneKey', 'address', 'lng', 'lat', 'regionId', 'status', 'stage', 'ownerId', 'source', 'contactName', 'contactPhone', 'pinyinKey', 'initialsKey'] as const;
 const q = (names: readonly string[]) => names.map((c) => `"${c}"`).join(', ');
 const STAGE_TABLE = `DROP TABLE IF EXISTS temp."import_rows";
   CREATE TEMP TABLE "import_rows" ("n" INTEGER PRIMARY KEY, "line" INTEGER NOT NULL, "name" TEXT NOT NULL, "nameKey" TEXT NOT NULL,
     "phone" TEXT, "phoneKey" TEXT, "address" TEXT, "lng" REAL NOT NULL, "lat" REAL NOT NULL, "regionId" INTEGER NOT NULL,
-    "status" TEXT NOT NULL, "stage" TEXT NOT NULL, "ownerId" INTEGER, "source" TEXT NOT NULL, "contactName" TEXT, "contactPhone" TEXT)`;
+    "status" TEXT NOT NULL, "stage" TEXT NOT NULL, "ownerId" INTEGER, "source" TEXT NOT NULL, "contactName" TEXT, "contactPhone" TEXT,
+    "pinyinKey" TEXT NOT NULL, "initialsKey" TEXT NOT NULL)`;
 const STAGE_INSERT = `INSERT INTO temp."import_rows" (${q(stageColumns)}) VALUES (${stageColumns.map(() => '?').join(', ')})`;
 
 /**
@@ -791,7 +793,7 @@ const RESERVE_CODES = `INSERT INTO "StoreCodeSeq" ("day", "last") VALUES (@day, 
 const codeOf = (n: string) => `@prefix || printf('%04d', @first + ${n})`;
 const INSERT_STORES = `INSERT INTO "Store" (${q([...storeInsertColumns.map((c) => c.name), 'createdById', 'createdAt', 'updatedAt'])})
   SELECT ${codeOf('"n"')}, "name", "nameKey", "phone", "phoneKey", "address", "lng", "lat", "regionId", "status", "stage", "ownerId",
-    CASE WHEN "ownerId" IS NULL THEN NULL ELSE @at END, CASE WHEN "ownerId" IS NULL THEN NULL ELSE @until END, "source", @actor, @at, @at
+    CASE WHEN "ownerId" IS NULL THEN NULL ELSE @at END, CASE WHEN "ownerId" IS NULL THEN NULL ELSE @until END, "source", "pinyinKey", "initialsKey", @actor, @at, @at
   FROM temp."import_rows" ORDER BY "n"`;
 const INSERT_CONTACTS = `INSERT INTO "Contact" ("storeId", "name", "phone", "isPrimary", "createdAt", "updatedAt")
   SELECT s."id", g."contactName", g."contactPhone", 1, @at, @at FROM temp."import_rows" g JOIN "Store" s ON s."code" = ${codeOf('g."n"')}
@@ -832,7 +834,9 @@ async function applyStaged(deps: Deps, actor: Actor, input: StoreImportInput, wo
     pace,
     lookup: workerLookup(worker),
     onCreate: async (s) => {
-      rows.push([staged++, s.line, s.name, s.nameKey, s.phone, s.phoneKey, s.address, s.lng, s.lat, s.regionId, s.status, s.stage, s.ownerId, s.source, s.contactName, s.contactPhone]);
+      // The search keys where a row is written, not where it is planned: the plan reads every row twice.
+      const k = searchKeys(s.name);
+      rows.push([staged++, s.line, s.name, s.nameKey, s.phone, s.phoneKey, s.address, s.lng, s.lat, s.regionId, s.status, s.stage, s.ownerId, s.source, s.contactName, s.contactPhone, k.pinyinKey, k.initialsKey]);
       if (s.ownerId !== null) stagedOwned++;
       if (s.contactName) stagedContacts++;
       if (rows.length === STAGE_CHUNK) await send();
@@ -982,7 +986,8 @@ async function applyInOneTransaction(deps: Deps, actor: Actor, input: StoreImpor
         if (s === null || s === 'out_of_scope') throw new Error(`line ${row.line} changed between the two readings`);
         const c = code(created++);
         const owned = s.ownerId !== null;
-        stores.push([c, s.name, s.nameKey, s.phone, s.phoneKey, s.address, s.lng, s.lat, s.regionId, s.status, s.stage, s.ownerId, owned ? at : null, owned ? until : null, s.source]);
+        const k = searchKeys(s.name);
+        stores.push([c, s.name, s.nameKey, s.phone, s.phoneKey, s.address, s.lng, s.lat, s.regionId, s.status, s.stage, s.ownerId, owned ? at : null, owned ? until : null, s.source, k.pinyinKey, k.initialsKey]);
         if (s.contactName) {
           contacts.push([c, s.contactName, s.contactPhone]);
           contactCount++;

@@ -10,6 +10,7 @@ import { canEditUnit, leadProblem, orgAccess, type OrgAccess } from '../org/unit
 import { idSchema } from '../stores/fields.ts';
 import { isValidTimeZone } from '../time/zone.ts';
 import { parse, plainText } from '../validation.ts';
+import { personSearchKeys } from '../search/keys.ts';
 
 export type { Person };
 
@@ -192,7 +193,7 @@ export async function addPerson(deps: Deps, actor: Actor, input: z.input<typeof 
     await checkPlacement(tx, access, v.role, unitId);
     await checkSlackIdFree(tx, v.slackId, null);
     const person = await tx.person.create({
-      data: { name: v.name, role: v.role, unitId, email: v.email ?? null, locale: v.locale ?? null, timezone: v.timezone ?? null, slackId: v.slackId ?? null },
+      data: { name: v.name, ...personSearchKeys(v.name), role: v.role, unitId, email: v.email ?? null, locale: v.locale ?? null, timezone: v.timezone ?? null, slackId: v.slackId ?? null },
     });
     await tx.personChange.create({ data: { personId: person.id, fromRole: null, toRole: person.role, fromUnitId: null, toUnitId: unitId, byId: actor.id, at: now } });
     await audit(tx, { actorId: actor.id, action: 'person.create', entity: 'person', entityId: person.id, after: editable(person), at: now });
@@ -237,7 +238,7 @@ export async function updatePerson(deps: Deps, actor: Actor, input: z.input<type
     }
     const changed = (Object.keys(old) as (keyof Editable)[]).filter((k) => next[k] !== old[k]);
     if (!changed.length) return before;
-    const after = await tx.person.update({ where: { id: before.id }, data: next });
+    const after = await tx.person.update({ where: { id: before.id }, data: { ...next, ...(next.name !== old.name ? personSearchKeys(next.name) : {}) } });
     if (roleChanged || unitChanged) {
       await tx.personChange.create({ data: { personId: before.id, fromRole: old.role, toRole: next.role, fromUnitId: old.unitId, toUnitId: next.unitId, byId: actor.id, at: now } });
       await dropLeadsNoLongerHeld(tx, access, after, actor.id, now);
@@ -374,7 +375,7 @@ export async function importSlackUsers(deps: Deps, actor: Actor, input: z.input<
       const person = known.get(p.slackId);
       const data = { name: p.name, ...(p.email ? { email: p.email } : {}), ...(p.locale ? { locale: p.locale } : {}), ...(p.timezone ? { timezone: p.timezone } : {}) };
       if (!person) {
-        const created = await tx.person.create({ data: { ...data, slackId: p.slackId, slackTeamId: p.teamId, role: 'rep', unitId: v.unitId } });
+        const created = await tx.person.create({ data: { ...data, ...personSearchKeys(p.name), slackId: p.slackId, slackTeamId: p.teamId, role: 'rep', unitId: v.unitId } });
         await tx.personChange.create({ data: { personId: created.id, fromRole: null, toRole: 'rep', fromUnitId: null, toUnitId: v.unitId, byId: actor.id, at: now } });
         audits.push({ actorId: actor.id, action: 'person.create', entity: 'person', entityId: created.id, after: { ...editable(created), source: 'slack' }, at: now });
         report.created++;
@@ -385,7 +386,7 @@ export async function importSlackUsers(deps: Deps, actor: Actor, input: z.input<
         report.unchanged++;
         continue;
       }
-      await tx.person.update({ where: { id: person.id }, data });
+      await tx.person.update({ where: { id: person.id }, data: { ...data, ...(data.name !== person.name ? personSearchKeys(data.name) : {}) } });
       const pick = (o: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, o[k]]));
       audits.push({ actorId: actor.id, action: 'person.update', entity: 'person', entityId: person.id, before: pick(person), after: { ...pick(data), source: 'slack' }, at: now });
       report.updated++;

@@ -25,6 +25,7 @@ import {
   storeStatusSchema,
 } from './fields.ts';
 import { nameKey, phoneKey } from './normalize.ts';
+import { searchKeys } from '../search/keys.ts';
 import { visitsVisibleWhere } from '../visits/visibility.ts';
 import { countTowardCap } from '../pools/cap.ts';
 
@@ -149,6 +150,7 @@ export async function createStore(deps: Deps, actor: Actor, input: CreateStoreIn
         code,
         name: v.name,
         nameKey: nameKey(v.name),
+        ...searchKeys(v.name),
         phone: v.phone ?? null,
         phoneKey: phoneKey(v.phone),
         address: v.address ?? null,
@@ -308,7 +310,7 @@ export async function updateStore(deps: Deps, actor: Actor, storeId: number, pat
     const { scope, store: before } = await scopeAndVisibleStore(tx, actor, storeId);
     if (!canEditStore(scope, before)) throw new ForbiddenError('store.cannot_edit');
     const data: Record<string, unknown> = {};
-    if (v.name !== undefined) Object.assign(data, { name: v.name, nameKey: nameKey(v.name) });
+    if (v.name !== undefined) Object.assign(data, { name: v.name, nameKey: nameKey(v.name), ...searchKeys(v.name) });
     if (v.phone !== undefined) Object.assign(data, { phone: v.phone, phoneKey: phoneKey(v.phone) });
     if (v.address !== undefined) data.address = v.address;
     if (v.stage !== undefined) data.stage = v.stage;
