@@ -7,6 +7,8 @@ import { probeWrite, WriteHealth } from './db/health.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { hasConsoleAccount } from './domain/console/accounts.ts';
 import { backfillSearchKeys } from './domain/search/backfill.ts';
+import { jobs } from './jobs/index.ts';
+import { createScheduler, type Scheduler } from './jobs/scheduler.ts';
 import { modeFor, runMode, type RunMode } from './sandbox/mode.ts';
 import type { Sandbox } from './sandbox/sandbox.ts';
 import { version } from './version.ts';
@@ -23,6 +25,9 @@ export interface Running {
   /** No Slack settings on a company's own database: Slack is off (the sandbox never runs on real data). */
   companyWithoutSlack: boolean;
   sandbox: Sandbox | null;
+  /** The scheduled jobs: ticking once a minute when `jobsEnabled`; Run now (console, tests) either way. */
+  scheduler: Scheduler;
+  jobsEnabled: boolean;
   stop(): Promise<void>;
 }
 
@@ -30,6 +35,11 @@ export interface StartOptions {
   /** An already migrated database (tests); else DATABASE_URL is migrated and opened. */
   database?: Database;
   clock?: Clock;
+  /**
+   * Whether the scheduler ticks (once a minute, node-cron). Default: JOBS=1 and no clock given — a test
+   * that fixes the clock drives the scheduler itself (`running.scheduler.tick(now)`).
+   */
+  jobs?: boolean;
 }
 
 /** config → database (migrated) → web server with the Slack endpoint. Port 0 picks a free port (tests). */
@@ -58,9 +68,13 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Ru
   const sandbox = mode === 'sandbox' ? await (await import('./sandbox/sandbox.ts')).startSandbox(config, deps) : null;
   const botConfig = sandbox?.botConfig ?? config;
   const cd: ConsoleDeps = { deps, config, slack: null };
-  const web = createWebApp({ database, slackMode: () => bot?.mode ?? 'off', console: cd, writes });
+  const jobsEnabled = opts.jobs ?? (config.JOBS === '1' && !opts.clock);
+  const jobsHealth = () => ({ enabled: jobsEnabled, lastTickAt: scheduler.lastTickAt() });
+  const web = createWebApp({ database, slackMode: () => bot?.mode ?? 'off', console: cd, writes, jobs: jobsHealth });
   const bot = createBot(botConfig, deps, web);
   cd.slack = bot?.app.client ?? null;
+  const scheduler = createScheduler({ deps, jobs, ...(bot ? { waker: bot.dispatcher } : {}) });
+  cd.jobs = scheduler;
   let self = '';
   if (sandbox) {
     const { sandboxRouter } = await import('./sandbox/routes.ts');
@@ -74,6 +88,7 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Ru
     throw e;
   });
   await bot?.start();
+  if (jobsEnabled) scheduler.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST}:${port}`;
@@ -88,7 +103,11 @@ export async function start(config: Config, opts: StartOptions = {}): Promise<Ru
     mode,
     companyWithoutSlack,
     sandbox,
+    scheduler,
+    jobsEnabled,
     stop: async () => {
+      // A running job reaches a safe point first; its notices are then delivered or left for the next start.
+      await scheduler.stop();
       await bot?.stop();
       await sandbox?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
