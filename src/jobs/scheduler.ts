@@ -39,11 +39,12 @@ export interface SchedulerOptions {
   log?: (line: string) => void;
 }
 
-export type SlotResult =
-  | { job: string; slot: string; status: 'done' | 'failed'; runId: number; attempts: number; outcome: JobOutcome; error?: string }
-  | { job: string; slot: string; status: 'skipped'; note: string }
+export type SlotResult = { job: string; slot: string; at: Date } & (
+  | { status: 'done' | 'failed'; runId: number; attempts: number; outcome: JobOutcome; error?: string }
+  | { status: 'skipped'; note: string }
   /** Someone else has (or had) the slot: done already, running elsewhere, skipped, failed. */
-  | { job: string; slot: string; status: 'taken'; run: JobRunView };
+  | { status: 'taken'; run: JobRunView }
+);
 
 export interface TickReport {
   /** False when a tick was still running (ticks never overlap in one process). */
@@ -127,7 +128,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   async function runSlot(ctx: JobContext, job: Job, slot: Slot, trigger: 'schedule' | 'manual', byId: number | null): Promise<SlotResult> {
     const claim = await claimSlot(deps, { job: job.name, slot: slot.key, scheduledAt: slot.at, owner, leaseMs, trigger, byId, retryFailed: trigger === 'manual' });
-    if (!claim.claimed) return { job: job.name, slot: slot.key, status: 'taken', run: claim.run };
+    if (!claim.claimed) return { job: job.name, slot: slot.key, at: slot.at, status: 'taken', run: claim.run };
     const renewal = setInterval(() => {
       renewLease(deps, { runId: claim.runId, owner, leaseMs }).then(
         (held) => held || log(`jobs: ${job.name} ${slot.key}: the lease was taken over while running`),
@@ -154,11 +155,11 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       log(`jobs: ${job.name} ${slot.key}: could not record the outcome: ${(e as Error).message}`);
     }
     if (outcome.sent > 0) waker?.kick();
-    return { job: job.name, slot: slot.key, status, runId: claim.runId, attempts: claim.attempts, outcome, ...(error !== undefined ? { error } : {}) };
+    return { job: job.name, slot: slot.key, at: slot.at, status, runId: claim.runId, attempts: claim.attempts, outcome, ...(error !== undefined ? { error } : {}) };
   }
 
   async function skip(job: Job, slot: Slot, note: string): Promise<SlotResult | null> {
-    return (await recordSkipped(deps, { job: job.name, slot: slot.key, scheduledAt: slot.at, note })) ? { job: job.name, slot: slot.key, status: 'skipped', note } : null;
+    return (await recordSkipped(deps, { job: job.name, slot: slot.key, scheduledAt: slot.at, note })) ? { job: job.name, slot: slot.key, at: slot.at, status: 'skipped', note } : null;
   }
 
   /** The slots to run and to record as skipped, by the job's lateness. */

@@ -28,6 +28,7 @@ const nav: { href: string; key: ConsoleKey; adminOnly?: boolean }[] = [
   { href: '/console/orders', key: 'console.nav.orders', adminOnly: true },
   { href: '/console/settings', key: 'console.nav.settings', adminOnly: true },
   { href: '/console/api-tokens', key: 'console.nav.api_tokens', adminOnly: true },
+  { href: '/console/jobs', key: 'jobs.nav', adminOnly: true },
   { href: '/console/audit', key: 'console.nav.audit' },
 ];
 

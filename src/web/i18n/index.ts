@@ -5,6 +5,7 @@ import type { Reader } from '../../i18n/index.ts';
 import { accessText } from './access.ts';
 import { auditText } from './audit.ts';
 import { consoleText } from './console.ts';
+import { jobsText } from './jobs.ts';
 import { ordersText } from './orders.ts';
 import { orgText } from './org.ts';
 import { peopleText } from './people.ts';
@@ -26,6 +27,7 @@ const areas = {
   access: accessText,
   queue: queueText,
   wizard: wizardText,
+  jobs: jobsText,
 };
 
 /** One bundle per console area, each complete in both languages (test/unit/web/i18n/catalogs.test.ts checks the placeholders). */

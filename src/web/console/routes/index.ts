@@ -9,6 +9,7 @@ import { auditRoutes } from './audit.ts';
 import { storesRoutes } from './stores.ts';
 import { consoleAccessRoutes } from './console-access.ts';
 import { approvalsRoutes } from './approvals.ts';
+import { jobsRoutes } from './jobs.ts';
 
 /** Every console area; each registers its pages on the router mounted at /console. */
 export const routeModules: RouteModule[] = [
@@ -22,4 +23,5 @@ export const routeModules: RouteModule[] = [
   storesRoutes,
   consoleAccessRoutes,
   approvalsRoutes,
+  jobsRoutes,
 ];
