@@ -12,14 +12,18 @@ const MAX_WINDOW_MS = DAY_MS;
 
 /**
  * A follow-up's reminder at its due time: a slot every minute, each reminding the follow-ups that fell
- * due since the scheduler last looked (`since`, carried by the slot). After downtime only the latest
- * slot runs, with the whole missed window (up to a day); the reminder's dedupe key (follow-up and due
- * time) keeps every follow-up reminded once however the windows overlap.
+ * due since the scheduler last looked (`since`, carried by the slot). After downtime the latest minute
+ * is the one slot, with the whole missed window (up to a day): the minutes before it are not slots of
+ * their own (as superseded slots they would be hundreds of JobRun rows saying nothing). The reminder's
+ * dedupe key (follow-up and due time) keeps every follow-up reminded once however windows overlap.
  */
 export const followUpRemindersJob: Job = {
   name: 'followup-reminders',
   lateness: { kind: 'latest' },
-  due: (_ctx, from, to) => everyMs(MINUTE_MS, from, to).map((at) => slotAt(at, undefined, { since: from.toISOString() })),
+  due: (_ctx, from, to) =>
+    everyMs(MINUTE_MS, from, to)
+      .slice(-1)
+      .map((at) => slotAt(at, undefined, { since: from.toISOString() })),
   async run(ctx, slot) {
     const at = slot.at.getTime();
     const since = typeof slot.data?.since === 'string' ? Date.parse(slot.data.since) : NaN;
