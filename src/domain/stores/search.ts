@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { Prisma, type Db } from '../../db/client.ts';
 import type { Deps } from '../deps.ts';
 import type { Actor } from '../org/roles.ts';
-import { scopeFor, storeVisibleSql } from '../org/scope.ts';
+import { scopeFor, storeVisibleSql, type Scope } from '../org/scope.ts';
+import { matchName, prepareQuery, TYPO_MIN, type MatchKind } from '../search/match.ts';
 import { parse } from '../validation.ts';
+import { nearMatch, textMatch, textPatterns } from './candidates.ts';
 import { nameKey, phoneKey } from './normalize.ts';
 import { substringMatchIds } from './substring.ts';
 
@@ -16,6 +18,17 @@ export const searchSchema = z.object({
   offset: z.number().int().min(0).max(10_000).default(0),
 });
 export type SearchInput = z.input<typeof searchSchema>;
+
+/**
+ * How a hit matched, best first: 0 exact code, 1 code prefix, 2 exact phone, 3 phone prefix, 4 exact
+ * name, 5 name prefix, 6 pinyin or initials from the name's start (`laow`, `lwmg`, `laow面`), 7 part of
+ * the name (characters, or pinyin or initials from a later character: `wang`, `wmg`), 8 one typo.
+ */
+export const RANK = { code: 0, codePrefix: 1, phone: 2, phonePrefix: 3, exact: 4, prefix: 5, pinyin: 6, substring: 7, typo: 8 } as const;
+const rankOfKind: Record<MatchKind, number> = { exact: RANK.exact, prefix: RANK.prefix, pinyin: RANK.pinyin, substring: RANK.substring, typo: RANK.typo };
+
+/** An exact code, phone or name: what a command may take as meant without asking. */
+export const isExactHit = (h: { rank: number }): boolean => h.rank === RANK.code || h.rank === RANK.phone || h.rank === RANK.exact;
 
 export interface StoreHit {
   id: number;
@@ -33,56 +46,112 @@ export interface StoreHit {
   regionId: number | null;
   owner: { id: number; name: string } | null;
   rank: number;
+  /** What was typed → what it matched, when the name does not show it (`lwmg → 老王面馆`); else null. */
+  why: string | null;
 }
 
-type HitRow = Omit<StoreHit, 'owner' | 'rank'> & { ownerName: string | null };
+type Row = Omit<StoreHit, 'owner' | 'rank' | 'why'> & { ownerName: string | null; pinyinKey: string | null; lastOrderAt: Date | null };
 
 /**
- * Visible stores matching `match` (SQL on "Store" s), by id, with the owner's name. Raw: a search
- * runs up to three of these, and as Prisma queries (with the owner as a second query each) they cost
- * more than the SQL; and the visibility rules must not drive the query (see `storeVisibleSql`).
+ * Visible stores matching `match` (SQL on "Store" s), with the owner's name. Raw: a search runs
+ * several of these, and as Prisma queries (with the owner as a second query each) they cost more
+ * than the SQL; and the visibility rules must not drive the query (see `storeVisibleSql`).
  */
-async function findHits(db: Db, visible: Prisma.Sql, match: Prisma.Sql, take: number): Promise<Omit<StoreHit, 'rank'>[]> {
-  const rows = await db.$queryRaw<HitRow[]>`
-    SELECT s."id", s."code", s."name", s."nameKey", s."phone", s."address", s."status", s."stage", s."grade",
-      s."ownerId", s."protectedUntil", s."lastVisitAt", s."regionId", o."name" AS "ownerName"
+async function findRows(db: Db, visible: Prisma.Sql, match: Prisma.Sql, take: number, order: Prisma.Sql = Prisma.sql`s."id"`): Promise<Row[]> {
+  return db.$queryRaw<Row[]>`
+    SELECT s."id", s."code", s."name", s."nameKey", s."pinyinKey", s."phone", s."address", s."status", s."stage", s."grade",
+      s."ownerId", s."protectedUntil", s."lastVisitAt", s."lastOrderAt", s."regionId", o."name" AS "ownerName"
     FROM "Store" s LEFT JOIN "Person" o ON o."id" = s."ownerId"
-    WHERE ${match} AND ${visible} ORDER BY s."id" LIMIT ${take}`;
-  return rows.map(({ ownerName, ...r }) => ({ ...r, owner: r.ownerId === null ? null : { id: r.ownerId, name: ownerName ?? '' } }));
+    WHERE ${match} AND ${visible} ORDER BY ${order} LIMIT ${take}`;
 }
 
 /** Everything after the prefix: `abc` → [abc, abc\uffff) is an index range on both databases. */
 const prefixRange = (column: string, p: string) => Prisma.sql`${Prisma.raw(`s."${column}"`)} >= ${p} AND ${Prisma.raw(`s."${column}"`)} < ${`${p}\uffff`}`;
 
 /**
- * Finds stores by code, phone or name, within what the actor may see. Ranked: exact code, exact
- * phone, phone prefix, exact name, name prefix, then name substring; ties by name length.
+ * Stores a text index finds, read by the matcher: enough that the best of them are among them. A
+ * query common enough to find more (`lao`) is ranked among these; prefixes come by their own ranges.
+ */
+const TEXT_CANDIDATES = 300;
+
+/**
+ * Finds stores by code, phone, name, pinyin or initials, within what the actor may see (the rules of
+ * `storeVisibleSql` apply first; ranking only orders what may be seen). Ranked by RANK; within a rank,
+ * phone matches in number order, name matches mine first, then my team's, then others', then the
+ * public pool's, each by last activity (visit or order), then shortest name.
  */
 export async function searchStores(deps: Deps, actor: Actor, input: SearchInput): Promise<{ hits: StoreHit[]; more: boolean }> {
   const v = parse(searchSchema, input);
   const { scope } = await scopeFor(deps.db, actor);
   const visible = storeVisibleSql(scope, 's', { claimable: v.claimable });
+  const q = prepareQuery(v.text);
   const key = nameKey(v.text);
   const code = v.text.trim().toUpperCase();
   const digits = phoneKey(v.text);
   const want = v.offset + v.limit + 1;
-  const found = new Map<number, StoreHit>();
-  const add = (rows: Omit<StoreHit, 'rank'>[], rank: (r: Omit<StoreHit, 'rank'>) => number) => {
-    for (const r of rows) if (!found.has(r.id)) found.set(r.id, { ...r, rank: rank(r) });
+  const rows = new Map<number, Row>();
+  const find = async (match: Prisma.Sql, take = want, order?: Prisma.Sql) => {
+    for (const r of await findRows(deps.db, visible, match, take, order)) if (!rows.has(r.id)) rows.set(r.id, r);
   };
-  const find = (match: Prisma.Sql) => findHits(deps.db, visible, match, want);
 
-  if (/^CRM\d{3,}/.test(code)) add(await find(prefixRange('code', code)), (r) => (r.code === code ? 0 : 1));
-  if (digits && /^[\d\s()+-]+$/.test(v.text)) add(await find(prefixRange('phoneKey', digits)), (r) => (r.phone && phoneKey(r.phone) === digits ? 2 : 3));
-  if (key) {
-    add(await find(prefixRange('nameKey', key)), (r) => (r.nameKey === key ? 4 : 5));
-    if (found.size < want) {
-      add(await find(Prisma.sql`s."id" IN (${substringMatchIds(scope, key, { claimable: v.claimable, take: want })})`), () => 6);
+  if (/^CRM\d{3,}/.test(code)) await find(prefixRange('code', code));
+  if (digits && /^[\d\s()+-]+$/.test(v.text)) await find(prefixRange('phoneKey', digits));
+  if (q.text) {
+    for (const p of new Set([key, q.text])) if (p) await find(prefixRange('nameKey', p));
+    if (q.latin) {
+      await find(prefixRange('pinyinKey', q.text));
+      await find(prefixRange('initialsKey', q.text));
     }
+    const patterns = textPatterns(q);
+    if (patterns.length) await find(textMatch(deps.db, patterns), TEXT_CANDIDATES);
+    else if (key) await find(Prisma.sql`s."id" IN (${substringMatchIds(scope, key, { claimable: v.claimable, take: want })})`);
   }
-  // Within a rank: phone matches in number order, name matches shortest (closest) first.
-  const within = (a: StoreHit, b: StoreHit) =>
-    a.rank <= 3 ? (a.phone ?? '').localeCompare(b.phone ?? '') : a.name.length - b.name.length;
-  const hits = [...found.values()].sort((a, b) => a.rank - b.rank || within(a, b) || a.id - b.id);
+  let hits = rank(rows, q, { code, digits, scope });
+  // One typo only when what was typed names no store exactly or by its start: `Pool 03` lists no
+  // Pool 01, `laowagn` finds 老王面馆 (after anything else it matches).
+  if (hits.length < want && q.latin && q.text.length >= TYPO_MIN && !hits.some((h) => h.rank <= RANK.prefix)) {
+    const near = nearMatch(deps.db, q);
+    await find(near.where, TEXT_CANDIDATES, near.order);
+    hits = rank(rows, q, { code, digits, scope });
+  }
   return { hits: hits.slice(v.offset, v.offset + v.limit), more: hits.length > v.offset + v.limit };
+}
+
+function rank(rows: Map<number, Row>, q: ReturnType<typeof prepareQuery>, o: { code: string; digits: string | null; scope: Scope }): StoreHit[] {
+  const hits: (StoreHit & { tier: number; activity: number })[] = [];
+  for (const r of rows.values()) {
+    let rank: number | null = null;
+    let why: string | null = null;
+    if (r.code === o.code) rank = RANK.code;
+    else if (/^CRM\d{3,}/.test(o.code) && r.code.startsWith(o.code)) rank = RANK.codePrefix;
+    else if (o.digits && r.phone && /^[\d\s()+-]+$/.test(q.typed)) {
+      const pk = phoneKey(r.phone);
+      if (pk === o.digits) rank = RANK.phone;
+      else if (pk?.startsWith(o.digits)) rank = RANK.phonePrefix;
+    }
+    if (rank === null) {
+      const m = matchName(q, { name: r.name, nameKey: r.nameKey, pinyinKey: r.pinyinKey });
+      if (!m) continue;
+      [rank, why] = [rankOfKind[m.kind], m.why];
+    }
+    const { ownerName, pinyinKey: _p, lastOrderAt, ...rest } = r;
+    const activity = Math.max(r.lastVisitAt?.getTime() ?? 0, lastOrderAt?.getTime() ?? 0);
+    hits.push({ ...rest, owner: r.ownerId === null ? null : { id: r.ownerId, name: ownerName ?? '' }, rank, why, tier: tierOf(o.scope, r.ownerId), activity });
+  }
+  // Within a rank: phone matches in number order; name matches by whose, by last activity, shortest first.
+  const within = (a: (typeof hits)[number], b: (typeof hits)[number]) =>
+    a.rank <= RANK.phonePrefix ? (a.phone ?? '').localeCompare(b.phone ?? '') : a.tier - b.tier || b.activity - a.activity || a.name.length - b.name.length;
+  // A typo only when what was typed names no store exactly or by its start (see searchStores).
+  const named = hits.some((h) => h.rank <= RANK.prefix);
+  return hits
+    .filter((h) => !named || h.rank !== RANK.typo)
+    .sort((a, b) => a.rank - b.rank || within(a, b) || a.id - b.id)
+    .map(({ tier: _t, activity: _a, ...h }) => h);
+}
+
+/** Mine, my team's, someone else's, nobody's (the public pool). */
+function tierOf(scope: Scope, ownerId: number | null): number {
+  if (ownerId === null) return 3;
+  if (ownerId === scope.actor.id) return 0;
+  return scope.memberIds.includes(ownerId) ? 1 : 2;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../../src/domain/clock.ts';
 import { claimStore, releaseStore } from '../../../src/domain/pools/pools.ts';
 import { writeSettings } from '../../../src/domain/settings/settings.ts';
-import { searchStores } from '../../../src/domain/stores/search.ts';
+import { RANK, searchStores } from '../../../src/domain/stores/search.ts';
 import { logVisit } from '../../../src/domain/visits/visits.ts';
 import { rejection, worldPerTest, type World } from '../../support/world.ts';
 
@@ -71,7 +71,7 @@ describe('what the raw paths refuse', () => {
 describe('search within what each role sees', () => {
   it('a lead finds its team’s stores by prefix and substring, with the owner; others’ not', async () => {
     const hits = (await searchStores(w.deps, w.people.sup2, { text: 'bakery' })).hits; // 刘洋's, team 2
-    expect(hits.map((h) => [h.name, h.owner?.name, h.rank])).toEqual([['Green Leaf Bakery', '刘洋', 6]]);
+    expect(hits.map((h) => [h.name, h.owner?.name, h.rank])).toEqual([['Green Leaf Bakery', '刘洋', RANK.substring]]);
     expect(await names(searchStores(w.deps, w.people.mgrWest, { text: 'green' }))).toEqual(['Green Leaf Bakery']);
     expect(await names(searchStores(w.deps, w.people.mgrWest, { text: 'leaf' }))).toEqual(['Green Leaf Bakery']);
     expect(await names(searchStores(w.deps, w.people.sup1, { text: 'bakery' }))).toEqual([]);

@@ -46,6 +46,7 @@ const hit = (i: number, over: Partial<StoreHit> = {}): StoreHit => ({
   regionId: 1,
   owner: null,
   rank: 5,
+  why: null,
   ...over,
 });
 
