@@ -11,6 +11,7 @@ export const home = bundle({
       '• `/crm today` my day: follow-ups, protection ending soon, my pool\n' +
       '• `/crm pool` my private stores\n' +
       '• `/crm approvals` approvals: waiting for me, decided by me, my requests\n' +
+      '• `/crm away` away with a delegate who approves for me (`/crm away off` ends it)\n' +
       '• `/crm lang zh|en` 中文 / English',
     'crm.lang_set': 'OK, I will speak English with you from now on.',
     'crm.lang_usage': 'Use `/crm lang zh` for 中文 or `/crm lang en` for English.',
@@ -84,6 +85,7 @@ export const home = bundle({
       '• `/crm today` 我的今天：跟进、即将到期的保护期、我的私海\n' +
       '• `/crm pool` 我的私海门店\n' +
       '• `/crm approvals`（或 `/crm 审批`）审批：待我审批、我已审批、我的申请\n' +
+      '• `/crm away` 外出：指定代理人代我审批（`/crm away off` 结束）\n' +
       '• `/crm lang zh|en` 中文 / English',
     'crm.lang_set': '好的，以后我会用中文和您交流。',
     'crm.lang_usage': '使用 `/crm lang zh` 切换中文，`/crm lang en` 切换英文。',

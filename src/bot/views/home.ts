@@ -63,6 +63,8 @@ export function homeView(reader: Reader, data: HomeData): { type: 'home'; blocks
         button(t(reader, 'home.btn.claim'), ids.actions.homeClaim),
         button(t(reader, 'home.btn.new_opportunity'), ids.actions.homeNewOpportunity),
         button(t(reader, 'home.btn.refresh'), ids.actions.homeRefresh),
+        // Those who approve can name a delegate while away (the approvals section is theirs too).
+        ...(data.approvals ? [button(t(reader, 'away.btn.home'), ids.actions.homeAway)] : []),
       ],
       HOME_QUICK_BLOCK,
     ),

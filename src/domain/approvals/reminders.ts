@@ -99,6 +99,8 @@ interface Escalation {
   /** Who joins; empty at the top (nobody above the admins): the step is only marked. */
   joins: { personId: number; onBehalfOfId: number | null }[];
   waitedHours: number;
+  /** Reminders due by now: the escalation stands for them, so none follows it for a period already past. */
+  dueReminders: number;
 }
 
 /** The `approval-reminders` job's work at `deps.clock.now()`. */
@@ -117,6 +119,7 @@ export async function runApprovalReminders(deps: Deps): Promise<ReminderRun> {
   const reminders = new Map<number, Candidate[]>();
   const escalations: Candidate[] = [];
   const waited = new Map<number, number>();
+  const dueOf = (ms: number) => Math.min(MAX_REMINDERS, Math.floor(ms / remindMs));
   for (const s of steps) {
     const ms = clock.between(s.createdAt, now);
     waited.set(s.id, ms);
@@ -124,7 +127,7 @@ export async function runApprovalReminders(deps: Deps): Promise<ReminderRun> {
       escalations.push(s);
       continue;
     }
-    const due = Math.min(MAX_REMINDERS, Math.floor(ms / remindMs));
+    const due = dueOf(ms);
     if (due > s.remindCount && s.approvers.some((a) => a.active)) reminders.set(due, [...(reminders.get(due) ?? []), s]);
   }
 
@@ -148,7 +151,7 @@ export async function runApprovalReminders(deps: Deps): Promise<ReminderRun> {
       const joins: Escalation['joins'] = (route?.personIds ?? []).map((personId) => ({ personId, onBehalfOfId: null }));
       const stands = route ? await standInsFor(deps.db, route.personIds, { id: s.requesterId, unitId: s.requesterUnitId }, now, away) : [];
       joins.push(...stands.filter((x) => !active.includes(x.personId)));
-      planned.push({ step: s, joins, waitedHours: Math.floor(waited.get(s.id)! / HOUR_MS) });
+      planned.push({ step: s, joins, waitedHours: Math.floor(waited.get(s.id)! / HOUR_MS), dueReminders: dueOf(waited.get(s.id)!) });
     }
     for (let i = 0; i < planned.length; i += CHUNK) {
       await pace();
@@ -226,6 +229,10 @@ async function escalateChunk(deps: Deps, planned: Escalation[], hours: number, n
       });
     }
     if (rows.length) await tx.approvalApprover.createMany({ data: rows });
+    for (let n = 1; n <= MAX_REMINDERS; n++) {
+      const ids = planned.filter((p) => won.has(p.step.id) && p.dueReminders === n).map((p) => p.step.id);
+      if (ids.length) await tx.approvalStep.updateMany({ where: { id: { in: ids }, remindCount: { lt: n } }, data: { remindCount: n } });
+    }
     const sent = await enqueueBulk(tx, notices, now);
     await auditMany(tx, audits);
     return { steps: won.size, notices: sent };

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { BotDeps } from '../../deps.ts';
 import { registerApprovalActions } from './approvals.ts';
+import { registerAwayActions } from './away.ts';
 import { registerClaimActions } from './claim.ts';
 import { registerFollowUpActions } from './followups.ts';
 import { registerHomeActions } from './home.ts';
@@ -19,4 +20,5 @@ export function registerActions(app: App, deps: BotDeps): void {
   registerStoreCardActions(app, deps);
   registerRequestActions(app, deps);
   registerApprovalActions(app, deps);
+  registerAwayActions(app, deps);
 }

@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { setAway } from '../../../domain/people/away.ts';
 import { setLocale } from '../../../domain/people/people.ts';
 import { listMyPool, myPoolUsage } from '../../../domain/pools/pools.ts';
 import { toLocale } from '../../../i18n/index.ts';
@@ -9,13 +10,15 @@ import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
 import { answer, ephemeral, failureText } from '../../respond.ts';
 import { approvalsListMessage } from '../../screens/approvals-list.ts';
+import { awaySaidText, delegateBySlackId, endOwnAway, openAwayModal } from '../../screens/away.ts';
 import { myDayMessage } from '../../screens/my-day.ts';
 import { firstPages } from '../../views/approvals-list.ts';
+import { parseAwayText } from '../../views/away-modal.ts';
 import { poolMessage, POOL_LIST_MAX } from '../../views/pool.ts';
 
-/** `/crm` — help, `today` (my day), `pool` (my private stores), `approvals` (to-do, done, mine), and `lang zh|en`. */
+/** `/crm` — help, `today` (my day), `pool` (my private stores), `approvals` (to-do, done, mine), `away` (a delegate while away), and `lang zh|en`. */
 export function registerCrm(app: App, deps: BotDeps): void {
-  app.command(ids.commands.crm, async ({ command, ack, context, respond }) => {
+  app.command(ids.commands.crm, async ({ command, ack, context, respond, client }) => {
     const w = who(context);
     const { actor, reader } = w;
     const [sub = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
@@ -43,6 +46,32 @@ export function registerCrm(app: App, deps: BotDeps): void {
       case '审批':
         await answer(later, () => approvalsListMessage(deps, w, firstPages));
         return;
+      case 'away':
+      case '外出': {
+        // `/crm away`: the modal; `/crm away off`: back now; `/crm away 2026-12-10 2026-12-14 @someone`: at once.
+        if (rest.length === 0) {
+          await ack();
+          await openAwayModal(client, deps, w, command.trigger_id);
+          return;
+        }
+        if (rest.length === 1 && /^(off|end|back|结束)$/i.test(rest[0]!)) {
+          await answer(later, async () => ({ text: await endOwnAway(deps, w) }));
+          return;
+        }
+        const typed = parseAwayText(rest);
+        if (!typed) {
+          await ack({ response_type: 'ephemeral', text: t(reader, 'away.usage') });
+          return;
+        }
+        await answer(later, async () => {
+          const delegate = await delegateBySlackId(deps, typed.delegateSlackId);
+          if (!delegate) return { text: `${t(reader, 'away.modal.delegate')}: ${t(reader, 'away.no_person')}` };
+          const period = await setAway(deps, actor, { from: typed.from, to: typed.to, delegateId: delegate.id });
+          context.homeStale = true;
+          return { text: awaySaidText(w, period) };
+        });
+        return;
+      }
       case 'lang':
       case 'language':
       case '语言': {

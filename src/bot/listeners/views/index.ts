@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { BotDeps } from '../../deps.ts';
 import { registerApprovalCommentView } from './approval-comment.ts';
+import { registerAwayView } from './away.ts';
 import { registerCreateStore } from './create-store.ts';
 import { registerLogVisitSubmission } from './log-visit.ts';
 import { registerOpportunityView } from './opportunity.ts';
@@ -17,4 +18,5 @@ export function registerViews(app: App, deps: BotDeps): void {
   registerCreateStore(app, deps);
   registerRequestForms(app, deps);
   registerApprovalCommentView(app, deps);
+  registerAwayView(app, deps);
 }

@@ -30,7 +30,7 @@ const runAt = (isoLocal: string) => {
 };
 
 describe('approval reminders in working hours', () => {
-  it('a request made on Sunday is reminded on Tuesday, Wednesday, escalated on Thursday, reminded a last time on Friday', async () => {
+  it('a request made on Sunday is reminded on Tuesday and Wednesday and escalated on Thursday (the escalation stands for the third reminder)', async () => {
     const { requestId, stepId } = await report('2026-11-22T10:00');
     const sup1 = w.people.sup1.id;
     const mgr = w.people.mgrWest.id;
@@ -64,12 +64,10 @@ describe('approval reminders in working hours', () => {
     expect(why).toHaveLength(1);
     expect(JSON.parse(why[0]!.after!)).toMatchObject({ joined: [mgr], reason: 'waited_too_long', waitedWorkingHours: 72, approvalEscalateHours: 72 });
 
-    // The third and last reminder goes to both.
-    await runAt('2026-11-27T00:15');
-    expect((await kinds('approval.reminder')).filter((n) => n.payload.count === 3).map((n) => n.to).sort()).toEqual([sup1, mgr].sort());
-    // The weekend and the week after: no more.
-    for (const day of ['2026-11-28', '2026-11-30', '2026-12-01', '2026-12-02']) await runAt(`${day}T12:00`);
-    expect(await kinds('approval.reminder')).toHaveLength(4);
+    // The escalation came with the third period: no reminder follows it, then or later.
+    expect(await w.db.approvalStep.findUniqueOrThrow({ where: { id: stepId } })).toMatchObject({ remindCount: 3 });
+    for (const day of ['2026-11-27', '2026-11-28', '2026-11-30', '2026-12-01', '2026-12-02']) await runAt(`${day}T12:00`);
+    expect(await kinds('approval.reminder')).toHaveLength(2);
     expect(await w.db.auditLog.count({ where: { action: 'approval.escalate' } })).toBe(1);
 
     // The escalated approver decides; every card of the step is redrawn.
@@ -108,6 +106,19 @@ describe('approval reminders in working hours', () => {
     const audits = await w.db.auditLog.findMany({ where: { action: 'approval.escalate' } });
     expect(audits.map((a) => JSON.parse(a.after!).reason)).toEqual(['no_level_above']);
     expect(await w.db.outbox.count({ where: { kind: { in: ['approval.escalated', 'approval.card'] }, id: { gt: before } } })).toBe(0);
+  });
+});
+
+describe('reminders with settings of their own', () => {
+  it('every 8 working hours, escalated after 72: three reminders on Monday and Tuesday, then the escalation on Thursday and nothing more', async () => {
+    await w.db.setting.create({ data: { key: 'approvalReminderHours', value: '8' } });
+    const { stepId } = await report('2026-11-22T10:00');
+    for (const at of ['2026-11-23T08:05', '2026-11-23T16:05', '2026-11-23T16:20', '2026-11-24T00:05', '2026-11-24T12:00', '2026-11-25T12:00']) await runAt(at);
+    expect((await kinds('approval.reminder')).map((n) => n.payload.count)).toEqual([1, 2, 3]);
+    expect(await runAt('2026-11-26T00:05')).toMatchObject({ escalated: 1 });
+    await runAt('2026-11-27T00:05');
+    expect(await kinds('approval.reminder')).toHaveLength(3);
+    expect(await w.db.approvalStep.findUniqueOrThrow({ where: { id: stepId } })).toMatchObject({ remindCount: 3 });
   });
 });
 
