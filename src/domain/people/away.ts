@@ -334,3 +334,21 @@ export async function applyAbsences(deps: Deps): Promise<AwayRun> {
   }
   return out;
 }
+
+/**
+ * Who may be someone's delegate, for a form's list: active supervisors, managers and admins who can
+ * see the person's requests (an admin's delegate is an admin), by name. For a person the actor may manage.
+ */
+export async function delegateChoices(deps: Deps, actor: Actor, personId: number): Promise<{ id: number; name: string; unitName: string | null }[]> {
+  assertActive(actor);
+  const tx = deps.db;
+  const person = await tx.person.findUnique({ where: { id: parse(idSchema, personId) }, select: personFields });
+  if (!person) throw new NotFoundError('person.not_found', { id: personId });
+  const { tree } = await orgSnapshot(tx);
+  const people = await tx.person.findMany({
+    where: { active: true, role: { in: person.role === 'admin' ? ['admin'] : ['supervisor', 'manager', 'admin'] }, id: { not: person.id } },
+    select: { id: true, name: true, role: true, unitId: true, active: true, unit: { select: { name: true } } },
+    orderBy: { name: 'asc' },
+  });
+  return people.filter((p) => person.role === 'admin' || canStandIn(tree, p, person.unitId)).map((p) => ({ id: p.id, name: p.name, unitName: p.unit?.name ?? null }));
+}

@@ -4,6 +4,7 @@ import type { MessageKey } from '../../i18n/en.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { accessText } from './access.ts';
 import { auditText } from './audit.ts';
+import { awayText } from './away.ts';
 import { consoleText } from './console.ts';
 import { jobsText } from './jobs.ts';
 import { ordersText } from './orders.ts';
@@ -28,6 +29,7 @@ const areas = {
   queue: queueText,
   wizard: wizardText,
   jobs: jobsText,
+  away: awayText,
 };
 
 /** One bundle per console area, each complete in both languages (test/unit/web/i18n/catalogs.test.ts checks the placeholders). */

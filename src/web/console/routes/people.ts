@@ -4,6 +4,8 @@ import { unitChoices } from '../../../domain/org/overview.ts';
 import { roles, type Role } from '../../../domain/org/roles.ts';
 import { deactivateWithHandover } from '../../../domain/people/handover.ts';
 import { consoleAccessSection } from './console-access.ts';
+import { awayInputOf, awaySection, awayValuesOf, type AwayValues } from './people-away.ts';
+import { endAway, setAway } from '../../../domain/people/away.ts';
 import { addPerson, getPerson, importSlackUsers, listPeople, personHistory, personLocales, updatePerson } from '../../../domain/people/manage.ts';
 import { transferTargets } from '../../../domain/people/team.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
@@ -155,6 +157,7 @@ async function newPage(req: Request, res: Response, cd: ConsoleDeps, v: PersonVa
 interface PersonPageState {
   edit?: { values: PersonValues; error: DomainError };
   deactivate?: { error: DomainError; to: string; toPersonId: string };
+  away?: { values: AwayValues; error: DomainError };
   status?: number;
 }
 
@@ -211,6 +214,7 @@ async function personPage(req: Request, res: Response, cd: ConsoleDeps, personId
               )}</tbody></table>`
           : html`<p class="muted">${tr(req, 'people.history.none')}</p>`}
       </section>
+      ${await awaySection(req, cd, p, state.away)}
       ${await consoleAccessSection(req, cd, p)}
       ${p.active && p.id !== actor.id && mayEdit
         ? await deactivateForm(req, cd, p.id, p.name, detail.stores, state.deactivate)
@@ -323,6 +327,33 @@ export const peopleRoutes: RouteModule = (router, cd) => {
         if (!onForm(e)) throw e;
         await personPage(req, res, cd, personId, { edit: { values: v, error: e }, status: statusOf(e) });
       }
+    }),
+  );
+
+  router.post(
+    '/people/:id/away',
+    handler(async (req, res) => {
+      const personId = personIdParam(req);
+      const v = awayValuesOf(req.body);
+      // Someone the actor may not see is not found, as on their page.
+      await getPerson(cd.deps, session(req).actor, personId);
+      try {
+        const p = await setAway(cd.deps, session(req).actor, awayInputOf(personId, v));
+        redirectWith(res, `/console/people/${personId}`, tr(req, 'away.saved', { name: p.person.name, from: p.from, to: p.to, delegate: p.delegate.name }));
+      } catch (e) {
+        if (!onForm(e)) throw e;
+        await personPage(req, res, cd, personId, { away: { values: v, error: e }, status: statusOf(e) });
+      }
+    }),
+  );
+
+  router.post(
+    '/people/:id/away/end',
+    handler(async (req, res) => {
+      const personId = personIdParam(req);
+      const { person } = await getPerson(cd.deps, session(req).actor, personId);
+      await endAway(cd.deps, session(req).actor, { personId });
+      redirectWith(res, `/console/people/${personId}`, tr(req, 'away.ended', { name: person.name }));
     }),
   );
 
