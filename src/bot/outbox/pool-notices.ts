@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { DAY_MS } from '../../domain/clock.ts';
 import { isDomainError } from '../../domain/errors.ts';
+import { zonedParts } from '../../domain/time/zone.ts';
 import { loadSettings, type Settings } from '../../domain/settings/settings.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { actions, button, context, cut, esc, section, type Block } from '../blocks/kit.ts';
@@ -85,11 +87,18 @@ function message(headline: string, notes: string[], extra: Block[] = []): Delive
 }
 
 /** A notice about one store: loads it, then draws it (or says why not). */
-function storeNotice(draw: (x: Loaded, row: OutboxRow) => Delivery, people: (p: OutboxRow['payload']) => unknown[] = () => []): Renderer {
-  return async ({ db }, row) => {
+function storeNotice(draw: (x: Loaded, row: OutboxRow, now: Date) => Delivery, people: (p: OutboxRow['payload']) => unknown[] = () => []): Renderer {
+  return async ({ db, clock }, row) => {
     const x = await load(db, row, people(row.payload));
-    return isLoaded(x) ? draw(x, row) : x;
+    return isLoaded(x) ? draw(x, row, clock.now()) : x;
   };
+}
+
+/** Calendar days from now to `until` in the reader's time zone (0: today). */
+function daysLeft(now: Date, until: Date, tz: string): number {
+  const a = zonedParts(now, tz);
+  const b = zonedParts(until, tz);
+  return Math.max(0, Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / DAY_MS));
 }
 
 const assigned = storeNotice(
@@ -173,11 +182,12 @@ const autoReturnedTeam: Renderer = async (deps, row) => {
 };
 
 /** Only while it still holds: a visit, an order or an extension since it was queued makes it moot. */
-const returnWarning = storeNotice((x, row) => {
+const returnWarning = storeNotice((x, row, now) => {
   const until = dateOf(row.payload.protectedUntil);
   const s = x.store;
   if (s.ownerId !== x.recipientId || s.isCustomer || !until || s.protectedUntil?.getTime() !== until.getTime()) return skip('protection changed since the warning');
-  const days = typeof row.payload.days === 'number' ? row.payload.days : null;
+  // The days really left when it is read (a warning sent late, after downtime, says so).
+  const days = daysLeft(now, until, x.reader.timezone);
   return { method: 'post', ...warningMessage(x.reader, { store: s, until, days, visitExtendsDays: x.settings.visitExtendsDays }) };
 });
 

@@ -14,7 +14,7 @@ import { ENDING_DAYS } from './my-day.ts';
 // working days, what their day holds — the follow-ups of my day (my-day.ts: overdue and due today),
 // the stores whose protection ends within my day's 3 days, the approvals waiting for them, and
 // yesterday's figures — computed here for everyone in one time zone at once, with a few grouped
-// queries per few hundred people instead of a few per person, and queued as one notice per person
+// queries per hundred people instead of a few per person, and queued as one notice per person
 // (`digest:{personId}:{localDate}`: a slot run twice, or a time zone changed during the day, sends one
 // digest a day). Everyone's App Home is drawn again too, so that it shows the new day.
 
@@ -25,8 +25,8 @@ export const DIGEST_FOLLOWUPS = 8;
 /** Stores and approvals listed; the rest are counted. */
 const DIGEST_STORES = 5;
 const DIGEST_APPROVALS = 3;
-/** People per round of grouped queries (and per transaction of notices). */
-const PEOPLE_CHUNK = 200;
+/** People per round of grouped queries, and per transaction of notices: ~30 ms of SQLite writes, during which the event loop waits. */
+const PEOPLE_CHUNK = 100;
 
 const iso = z.string().datetime({ offset: true });
 const followUpItem = z.object({

@@ -134,7 +134,7 @@ describe('a warning before a return', () => {
   it('Log a visit, Request an extension and Release open the store’s forms from the DM; Release releases', async () => {
     const cafe = await s.w.store('Sunny Cafe');
     const end = cafe.protectedUntil!;
-    s.w.clock.set(new Date(end.getTime() - 2 * 86_400_000));
+    s.w.clock.set(new Date(end.getTime() - 3 * 86_400_000));
     await warnBeforeReturn(s.w.deps);
     const m = await dmWith(LI, `warn:${cafe.id}:${end.toISOString()}:3`);
     expect(textOf(m.blocks)).toContain(`*Sunny Cafe*（${cafe.code}）将于 2026-12-22 10:00 退回公海，还剩 3 天。`);

@@ -109,11 +109,13 @@ describe('delivering notices', () => {
     const cafe = await w.store('Sunny Cafe'); // Li Lei's, protected until 2026-12-22 10:00 Shanghai
     const bakery = await w.store('外婆家（湖滨店）'); // Sam Carter's, the same
     const end = cafe.protectedUntil!;
-    await warnBeforeReturn(w.deps, new Date(end.getTime() - 2 * 86_400_000));
+    w.clock.set(new Date(end.getTime() - 2 * 86_400_000));
+    await warnBeforeReturn(w.deps);
     await extendProtection(w.deps, w.people.sup1, bakery.id, { days: 10, reason: 'big order coming' });
-    const d = dispatcher();
+    // The warning says the days left when it is read: the app's clock.
+    const d = dispatcher({ clock: w.clock });
     await d.drain();
-    expect(dmText(REP1)).toEqual([expect.stringContaining(`*Sunny Cafe*（${cafe.code}）将于 2026-12-22 10:00 退回公海，还剩 3 天。`)]);
+    expect(dmText(REP1)).toEqual([expect.stringContaining(`*Sunny Cafe*（${cafe.code}）将于 2026-12-22 10:00 退回公海，还剩 2 天。`)]);
     expect(dmText(REP1)[0]).toContain('上门拜访一次可再保护 14 天。');
     // Sam hears of the extension, not of a return that will no longer happen.
     expect(dmText(REP2)).toEqual([expect.stringContaining(`Han Meimei extended the protection of *外婆家（湖滨店）* (${bakery.code}) until 2027-01-01 10:00.`)]);
