@@ -116,6 +116,20 @@ describe('the morning digest', () => {
     expect((await digests()).map((d) => d.recipientId)).toEqual([w.people.rep1.id]);
   });
 
+  it('a person whose time zone is changed during the day gets that day’s digest once', async () => {
+    await followUp('rep1', 'Sunny Cafe', '2026-11-20T06:00:00Z');
+    // Someone else keeps New York in use.
+    await w.db.person.update({ where: { id: w.people.rep2.id }, data: { timezone: NY } });
+    expect(await runSlot(at('2026-11-23T00:30:00Z'), SH)).toMatchObject({ sent: 1 });
+    // Li Lei moves to New York at noon in Shanghai: New York's 08:30 is still the 23rd there.
+    await w.db.person.update({ where: { id: w.people.rep1.id }, data: { timezone: NY } });
+    expect(await runSlot(at('2026-11-23T13:30:00Z'), NY)).toMatchObject({ sent: 0, people: 2 });
+    expect((await digests()).map((d) => d.key)).toEqual([`digest:${w.people.rep1.id}:2026-11-23`]);
+    // The next day, New York's morning is his.
+    expect(await runSlot(at('2026-11-24T13:30:00Z'), NY)).toMatchObject({ sent: 1 });
+    expect((await digests()).map((d) => d.key)).toEqual([`digest:${w.people.rep1.id}:2026-11-23`, `digest:${w.people.rep1.id}:2026-11-24`]);
+  });
+
   it('counts many follow-ups but lists the first few, oldest first', async () => {
     const s = await w.store('Sunny Cafe');
     await w.db.followUp.createMany({ data: Array.from({ length: 30 }, (_, i) => ({ storeId: s.id, personId: w.people.rep1.id, dueAt: new Date(Date.UTC(2026, 10, 1 + (i % 20), 6, i)) })) });
