@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../domain/org/roles.ts';
-import { searchStores } from '../../domain/stores/search.ts';
+import { isExactHit, searchStores } from '../../domain/stores/search.ts';
 import { findVisibleStore } from '../../domain/stores/stores.ts';
 import type { Reader } from '../../i18n/index.ts';
 import { esc } from '../blocks/kit.ts';
@@ -11,9 +11,6 @@ import { opportunityModal, type PreselectedStore } from '../views/opportunity-mo
 
 /** What to preselect: a store id (a card's button) or what was typed after `/opp`. */
 type Preselect = { storeId?: number | null; text?: string | null };
-
-/** Ranks of searchStores that are an exact code, phone or name. */
-const EXACT_RANKS = new Set([0, 2, 4]);
 
 async function findPreselection(deps: BotDeps, actor: Actor, reader: Reader, want: Preselect): Promise<{ store?: PreselectedStore; hint?: string }> {
   if (want.storeId) {
@@ -30,7 +27,7 @@ async function findPreselection(deps: BotDeps, actor: Actor, reader: Reader, wan
   const { hits } = await searchStores(deps, actor, { text, limit: 5 });
   const active = hits.filter((h) => h.status === 'active');
   const best = active[0];
-  if (best && (active.length === 1 || EXACT_RANKS.has(best.rank))) return { store: { id: best.id, name: best.name, code: best.code } };
+  if (best && (active.length === 1 || isExactHit(best))) return { store: { id: best.id, name: best.name, code: best.code } };
   const quoted = esc(text); // shown in a mrkdwn context line
   return { hint: active.length ? t(reader, 'opp.hint.many', { count: active.length, text: quoted }) : t(reader, 'opp.hint.no_match', { text: quoted }) };
 }

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Actor } from '../../domain/org/roles.ts';
-import { searchStores } from '../../domain/stores/search.ts';
+import { isExactHit, searchStores } from '../../domain/stores/search.ts';
 import { findVisibleStore } from '../../domain/stores/stores.ts';
 import type { Reader } from '../../i18n/index.ts';
 import type { BotDeps } from '../deps.ts';
@@ -46,7 +46,7 @@ export async function storeChoice(deps: BotDeps, actor: Actor, storeId: number):
 export async function storeFromText(deps: BotDeps, actor: Actor, text: string): Promise<{ store: StoreChoice | null; found: number } | null> {
   const r = await within(LOOKUP_BUDGET_MS, searchStores(deps, actor, { text: text.slice(0, 100), limit: 5 }));
   if (!r) return null;
-  const exact = r.hits.filter((h) => h.rank === 0 || h.rank === 2 || h.rank === 4);
+  const exact = r.hits.filter(isExactHit);
   const pick = r.hits.length === 1 && !r.more ? r.hits[0] : exact.length === 1 ? exact[0] : undefined;
   return pick ? { store: { id: pick.id, name: pick.name, code: pick.code }, found: 1 } : { store: null, found: r.hits.length };
 }

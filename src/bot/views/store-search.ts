@@ -21,6 +21,7 @@ function hitText(reader: Reader, h: StoreHit): string {
     ...(h.phone ? [esc(cut(h.phone, 30))] : []),
   ];
   const lines = [`*${esc(cut(h.name, 150))}* · \`${esc(h.code)}\``];
+  if (h.why) lines.push(`_${esc(cut(h.why, 150))}_`);
   if (h.address) lines.push(esc(cut(h.address.replace(/\s+/g, ' '), 200)));
   lines.push(facts.join(' · '));
   return lines.join('\n');

@@ -11,6 +11,7 @@ import { idSchema } from '../stores/fields.ts';
 import { isValidTimeZone } from '../time/zone.ts';
 import { parse, plainText } from '../validation.ts';
 import { personSearchKeys } from '../search/keys.ts';
+import { rankByName } from '../search/match.ts';
 
 export type { Person };
 
@@ -138,9 +139,12 @@ export async function listPeople(deps: Deps, actor: Actor, input: z.input<typeof
     if (v.text) {
       // Matched here rather than in SQL: the same case-insensitive match on SQLite and PostgreSQL,
       // over a list of people that stays in the thousands.
+      // The name by its characters, pinyin or initials (best match first); then the email or Slack id.
       const needle = v.text.toLowerCase();
-      const all = await tx.person.findMany({ where, select: { id: true, name: true, email: true, slackId: true }, orderBy: byName });
-      const hits = all.filter((p) => [p.name, p.email, p.slackId].some((s) => s?.toLowerCase().includes(needle)));
+      const all = await tx.person.findMany({ where, select: { id: true, name: true, pinyinKey: true, email: true, slackId: true }, orderBy: byName });
+      const byNameMatch = rankByName(all, v.text, (p) => ({ name: p.name, pinyinKey: p.pinyinKey, person: true })).map((m) => m.item);
+      const named = new Set(byNameMatch.map((p) => p.id));
+      const hits = [...byNameMatch, ...all.filter((p) => !named.has(p.id) && [p.email, p.slackId].some((s) => s?.toLowerCase().includes(needle)))];
       total = hits.length;
       ids = hits.slice(skip, skip + v.pageSize).map((p) => p.id);
     } else {
@@ -152,6 +156,7 @@ export async function listPeople(deps: Deps, actor: Actor, input: z.input<typeof
       orderBy: byName,
       ...(ids === null ? { skip, take: v.pageSize } : {}),
     });
+    if (ids !== null) people.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id)); // a search's page: best match first
     const stores = await storeCounts(tx, people.map((p) => p.id));
     return {
       rows: people.map((p) => ({ id: p.id, name: p.name, email: p.email, slackId: p.slackId, role: p.role, active: p.active, unitId: p.unitId, unitName: p.unit?.name ?? null, stores: stores.get(p.id) ?? 0 })),

@@ -6,6 +6,7 @@ import { assertActive, scopeFor } from '../org/scope.ts';
 import { orgSnapshot } from '../org/snapshot.ts';
 import { subtree } from '../org/tree.ts';
 import { parse } from '../validation.ts';
+import { rankByName } from '../search/match.ts';
 
 // The people a lead may hand stores to (transfer, assign): active, not admins, in the lead's
 // subtree (everyone, for an admin). The domain checks again when the transfer is made.
@@ -54,11 +55,11 @@ async function peopleOf(deps: Deps, unitIds: number[] | null, excludeIds: number
       ...(unitIds === null ? {} : { unitId: { in: unitIds } }),
       ...(excludeIds.length ? { id: { notIn: excludeIds } } : {}),
     },
-    select: { id: true, name: true, role: true, unit: { select: { name: true } } },
+    select: { id: true, name: true, pinyinKey: true, role: true, unit: { select: { name: true } } },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
   });
-  const needle = v.text.toLowerCase();
-  const matching = needle ? rows.filter((r) => r.name.toLowerCase().includes(needle)) : rows;
+  // By name, pinyin or initials (`zhangwei`, `zw`), best match first.
+  const matching = v.text ? rankByName(rows, v.text, (r) => ({ name: r.name, pinyinKey: r.pinyinKey, person: true })).map((m) => m.item) : rows;
   return {
     people: matching.slice(0, v.limit).map((r) => ({ id: r.id, name: r.name, role: r.role, unitName: r.unit?.name ?? null })),
     more: matching.length > v.limit,

@@ -184,3 +184,23 @@ export function nearSubstring(q: string, text: string): string | null {
   }
   return null;
 }
+
+const kindOrder: Record<MatchKind, number> = { exact: 0, prefix: 1, pinyin: 2, substring: 3, typo: 4 };
+
+/**
+ * The items whose name `typed` finds, best match first (in the given order within a kind), each with
+ * why; a typo only when no name is found exactly or by its start. For lists matched in memory (people).
+ */
+export function rankByName<T>(items: T[], typed: string, read: (item: T) => Target): { item: T; why: string | null }[] {
+  const q = prepareQuery(typed);
+  const found: { item: T; why: string | null; order: number; at: number }[] = [];
+  items.forEach((item, at) => {
+    const m = matchName(q, read(item));
+    if (m) found.push({ item, why: m.why, order: kindOrder[m.kind], at });
+  });
+  const named = found.some((f) => f.order <= kindOrder.prefix);
+  return found
+    .filter((f) => !named || f.order !== kindOrder.typo)
+    .sort((a, b) => a.order - b.order || a.at - b.at)
+    .map(({ item, why }) => ({ item, why }));
+}

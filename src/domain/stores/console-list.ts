@@ -6,6 +6,10 @@ import { scopeFor, storeWhere, type Scope } from '../org/scope.ts';
 import { parse } from '../validation.ts';
 import { grades, idSchema, storeStatuses } from './fields.ts';
 import { phoneKey, searchKey } from './normalize.ts';
+import { storeIdsMatching } from './search.ts';
+
+/** A searched list ranks at most this many stores: enough pages for anyone to look through. */
+const CONSOLE_MATCHES = 1_000;
 
 // The console's list of stores: everything the actor may see (PRODUCT.md "Roles and what they see"),
 // filtered and paged, with the total. The CSV export (export.ts) takes the same filters.
@@ -46,6 +50,8 @@ export interface ConsoleStoreRow {
   protectedUntil: Date | null;
   isCustomer: boolean;
   lastVisitAt: Date | null;
+  /** When the list is searched: what was typed → what it matched, if the name does not show it. */
+  why?: string | null;
 }
 
 /** The filter as a Prisma condition, within what the scope sees. */
@@ -111,6 +117,18 @@ export async function listConsoleStores(
 ): Promise<{ rows: ConsoleStoreRow[]; total: number; page: number; pageSize: number }> {
   const f = parse(listSchema, input);
   const { scope } = await scopeFor(deps.db, actor);
+  // Searched as the bot searches (pinyin, initials, ranked), but for deleted stores, which the search never finds.
+  if (f.text && f.status !== 'deleted') {
+    const found = await storeIdsMatching(deps, actor, f.text, CONSOLE_MATCHES);
+    const order = new Map(found.map((h, i) => [h.id, i]));
+    const rows = await deps.db.store.findMany({
+      where: { AND: [storeFilterWhere(scope, { ...f, text: undefined }), { id: { in: [...order.keys()] } }] },
+      select: consoleStoreSelect,
+    });
+    rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    const shown = rows.slice((f.page - 1) * f.pageSize, f.page * f.pageSize);
+    return { rows: shown.map((r) => ({ ...consoleStoreRow(r), why: found[order.get(r.id)!]!.why })), total: rows.length, page: f.page, pageSize: f.pageSize };
+  }
   const where = storeFilterWhere(scope, f);
   const [total, rows] = await Promise.all([
     deps.db.store.count({ where }),

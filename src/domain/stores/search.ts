@@ -82,13 +82,29 @@ const TEXT_CANDIDATES = 300;
  */
 export async function searchStores(deps: Deps, actor: Actor, input: SearchInput): Promise<{ hits: StoreHit[]; more: boolean }> {
   const v = parse(searchSchema, input);
+  const hits = await rankedStores(deps, actor, { text: v.text, claimable: v.claimable, want: v.offset + v.limit + 1 });
+  return { hits: hits.slice(v.offset, v.offset + v.limit), more: hits.length > v.offset + v.limit };
+}
+
+/**
+ * The console's store list searched by text: the ids of the visible stores `text` finds, best first
+ * (as searchStores ranks them), at most `max`, each with why it matched.
+ */
+export async function storeIdsMatching(deps: Deps, actor: Actor, text: string, max: number): Promise<{ id: number; why: string | null }[]> {
+  const t = parse(searchSchema.shape.text, text);
+  return (await rankedStores(deps, actor, { text: t, claimable: false, want: max })).slice(0, max).map((h) => ({ id: h.id, why: h.why }));
+}
+
+/** Every store found for `text`, ranked: at least `want` when there are as many. */
+async function rankedStores(deps: Deps, actor: Actor, v: { text: string; claimable: boolean; want: number }): Promise<StoreHit[]> {
   const { scope } = await scopeFor(deps.db, actor);
   const visible = storeVisibleSql(scope, 's', { claimable: v.claimable });
   const q = prepareQuery(v.text);
   const key = nameKey(v.text);
   const code = v.text.trim().toUpperCase();
   const digits = phoneKey(v.text);
-  const want = v.offset + v.limit + 1;
+  const want = v.want;
+  const candidates = Math.max(want, TEXT_CANDIDATES);
   const rows = new Map<number, Row>();
   const find = async (match: Prisma.Sql, take = want, order?: Prisma.Sql) => {
     for (const r of await findRows(deps.db, visible, match, take, order)) if (!rows.has(r.id)) rows.set(r.id, r);
@@ -103,7 +119,7 @@ export async function searchStores(deps: Deps, actor: Actor, input: SearchInput)
       await find(prefixRange('initialsKey', q.text));
     }
     const patterns = textPatterns(q);
-    if (patterns.length) await find(textMatch(deps.db, patterns), TEXT_CANDIDATES);
+    if (patterns.length) await find(textMatch(deps.db, patterns), candidates);
     else if (key) await find(Prisma.sql`s."id" IN (${substringMatchIds(scope, key, { claimable: v.claimable, take: want })})`);
   }
   let hits = rank(rows, q, { code, digits, scope });
@@ -111,10 +127,10 @@ export async function searchStores(deps: Deps, actor: Actor, input: SearchInput)
   // Pool 01, `laowagn` finds 老王面馆 (after anything else it matches).
   if (hits.length < want && q.latin && q.text.length >= TYPO_MIN && !hits.some((h) => h.rank <= RANK.prefix)) {
     const near = nearMatch(deps.db, q);
-    await find(near.where, TEXT_CANDIDATES, near.order);
+    await find(near.where, candidates, near.order);
     hits = rank(rows, q, { code, digits, scope });
   }
-  return { hits: hits.slice(v.offset, v.offset + v.limit), more: hits.length > v.offset + v.limit };
+  return hits;
 }
 
 function rank(rows: Map<number, Row>, q: ReturnType<typeof prepareQuery>, o: { code: string; digits: string | null; scope: Scope }): StoreHit[] {

@@ -13,7 +13,8 @@ export function registerStoreOptions(app: App, deps: BotDeps): void {
     if (!text) return ack({ options: [] });
     try {
       const { hits } = await searchStores(deps, actor, { text, limit: 50 });
-      await ack({ options: hits.map((h) => option(`${h.name} · ${h.code}`, String(h.id))) });
+      // Why it matched under the name when the name does not show it (`lwmg → 老王面馆`).
+      await ack({ options: hits.map((h) => option(`${h.name} · ${h.code}`, String(h.id), h.why ?? undefined)) });
     } catch {
       await ack({ options: [] }); // an over-long or odd query finds nothing rather than failing
     }

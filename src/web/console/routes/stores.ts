@@ -107,7 +107,7 @@ async function listPage(req: Request, res: Response, cd: ConsoleDeps, filters: R
                     ? html`<input type="checkbox" name="storeIds" value="${s.id}" aria-label="${tr(req, 'stores.select', { code: s.code })}"${selected.has(String(s.id)) ? html` checked` : ''}>`
                     : ''}</td>
                   <td><a href="/console/stores/${s.id}">${s.code}</a></td>
-                  <td>${s.name}${s.phone ? html`<br><small class="muted">${s.phone}</small>` : ''}</td>
+                  <td>${s.name}${s.why ? html`<br><small class="muted">${s.why}</small>` : ''}${s.phone ? html`<br><small class="muted">${s.phone}</small>` : ''}</td>
                   <td>${s.region ?? '—'}</td>
                   <td>${s.owner ?? html`<span class="muted">${tr(req, 'stores.public')}</span>`}</td>
                   <td>${trCode(req, 'stores.status.', s.status)}</td>

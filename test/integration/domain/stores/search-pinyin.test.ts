@@ -4,6 +4,9 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providerOf, sqlitePath } from '../../../../src/db/client.ts';
+import { addPerson, listPeople } from '../../../../src/domain/people/manage.ts';
+import { requestTransferTargets } from '../../../../src/domain/people/team.ts';
+import { listConsoleStores } from '../../../../src/domain/stores/console-list.ts';
 import { mergeStores } from '../../../../src/domain/stores/merge.ts';
 import { RANK, searchStores } from '../../../../src/domain/stores/search.ts';
 import { createStore, setStoreStatus, updateStore } from '../../../../src/domain/stores/stores.ts';
@@ -152,6 +155,36 @@ describe('search as reps type', () => {
     expect((await searchStores(w.deps, w.people.rep2, { text: 'wpj' })).hits.map((h) => h.name)).toEqual(['外婆家（湖滨店）']);
     // The /claim list: public stores only, not Li Lei's own 海底捞火锅.
     expect((await searchStores(w.deps, w.people.rep1, { text: 'hdl', claimable: true })).hits.map((h) => h.name)).toEqual(['海底捞火锅（滨江店）']);
+  });
+});
+
+describe('the console lists and people', () => {
+  it('the store list finds by pinyin and initials, best first, saying why, with its other filters', async () => {
+    const list = await listConsoleStores(w.deps, w.people.admin, { text: 'lwmg' });
+    expect(list.rows.map((r) => [r.name, r.why])).toEqual([['老王面馆', 'lwmg → 老王面馆']]);
+    expect(list.total).toBe(1);
+    const noodles = await listConsoleStores(w.deps, w.people.admin, { text: 'mianguan' });
+    expect(noodles.rows.map((r) => r.name)).toEqual(['老王面馆', '張記麵館', "老钱面馆 Qian's Noodles"]);
+    const pub = await listConsoleStores(w.deps, w.people.admin, { text: 'haidilao', pool: 'public' });
+    expect(pub.rows.map((r) => r.name)).toEqual(['海底捞火锅（滨江店）']);
+    expect((await listConsoleStores(w.deps, w.people.admin, { text: 'haidilao', pageSize: 1, page: 2 })).rows.map((r) => r.name)).toEqual(['海底捞火锅（滨江店）']);
+  });
+
+  it('people by pinyin and initials of their names, surnames read as surnames', async () => {
+    const t1 = await w.db.orgUnit.findUniqueOrThrow({ where: { key: 'hz-west-t1' } });
+    await addPerson(w.deps, w.people.admin, { name: '张伟', role: 'rep', unitId: t1.id });
+    await addPerson(w.deps, w.people.admin, { name: '单丽', role: 'rep', unitId: t1.id });
+    const targets = async (text: string) => (await requestTransferTargets(w.deps, w.people.rep1, { text })).people.map((p) => p.name);
+    expect(await targets('zw')).toEqual(['张伟']);
+    expect(await targets('zhangwei')).toEqual(['张伟']);
+    expect(await targets('shanli')).toEqual(['单丽']);
+    expect(await targets('sam')).toEqual(['Sam Carter']);
+    expect(await targets('zhangwie')).toEqual(['张伟']);
+    const listed = async (text: string) => (await listPeople(w.deps, w.people.admin, { text })).rows.map((p) => p.name);
+    expect(await listed('zw')).toEqual(['张伟']);
+    expect(await listed('liu')).toEqual(['刘洋']);
+    // The name's start, then 刘 (liu) from the start, then li anywhere (by name): Olivia, 丽, 丽.
+    expect(await listed('li')).toEqual(['Li Lei', '刘洋', 'Olivia Brown', '单丽', '孙丽']);
   });
 });
 

@@ -191,3 +191,12 @@ describe('creating a store', () => {
     expect(parseCreateMeta('junk')).toEqual({ step: 'form' });
   });
 });
+
+describe('/store pick list: why a store matched', () => {
+  it('is shown under the name when the name does not show it', () => {
+    const blocks = storePickBlocks(zh, 'lwmg', [hit(1, { name: '老王面馆', why: 'lwmg → 老王面馆' }), hit(2, { name: '老王烧烤' })], false) as Json[];
+    const texts = blocks.filter((b) => b.type === 'section').map((b) => b.text.text as string);
+    expect(texts[0]).toContain('\n_lwmg → 老王面馆_');
+    expect(texts[1]).not.toContain('_');
+  });
+});
