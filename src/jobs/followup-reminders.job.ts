@@ -12,18 +12,19 @@ const MAX_WINDOW_MS = DAY_MS;
 
 /**
  * A follow-up's reminder at its due time: a slot every minute, each reminding the follow-ups that fell
- * due since the scheduler last looked (`since`, carried by the slot). After downtime the latest minute
- * is the one slot, with the whole missed window (up to a day): the minutes before it are not slots of
- * their own (as superseded slots they would be hundreds of JobRun rows saying nothing). The reminder's
- * dedupe key (follow-up and due time) keeps every follow-up reminded once however windows overlap.
+ * due since the scheduler last looked (`since`, carried by the slot). Of a window of several minutes
+ * (after downtime; the console asking when it runs next) only the first and the latest minute are
+ * slots: the latest runs with the whole missed window (up to a day), the first says when the job runs
+ * next; the minutes between would be hundreds of JobRun rows saying "superseded". The reminder's dedupe
+ * key (follow-up and due time) keeps every follow-up reminded once however windows overlap.
  */
 export const followUpRemindersJob: Job = {
   name: 'followup-reminders',
   lateness: { kind: 'latest' },
-  due: (_ctx, from, to) =>
-    everyMs(MINUTE_MS, from, to)
-      .slice(-1)
-      .map((at) => slotAt(at, undefined, { since: from.toISOString() })),
+  due: (_ctx, from, to) => {
+    const minutes = everyMs(MINUTE_MS, from, to);
+    return (minutes.length > 2 ? [minutes[0]!, minutes.at(-1)!] : minutes).map((at) => slotAt(at, undefined, { since: from.toISOString() }));
+  },
   async run(ctx, slot) {
     const at = slot.at.getTime();
     const since = typeof slot.data?.since === 'string' ? Date.parse(slot.data.since) : NaN;
