@@ -82,7 +82,7 @@ export interface StoredRegion {
 export const regionLabel = (r: { key: string; name: string }): string => (r.key === r.name ? r.name : `${r.name} (${r.key})`);
 
 /** Regions whose bounding box meets `box`: the only ones an outline inside it can overlap. */
-export async function regionsNear(tx: Tx, box: BBox): Promise<StoredRegion[]> {
+export async function regionsNear(tx: Db | Tx, box: BBox): Promise<StoredRegion[]> {
   return tx.region.findMany({
     where: { minLng: { lte: box.maxLng }, maxLng: { gte: box.minLng }, minLat: { lte: box.maxLat }, maxLat: { gte: box.minLat } },
     select: { id: true, key: true, name: true, polygon: true },
@@ -91,7 +91,7 @@ export async function regionsNear(tx: Tx, box: BBox): Promise<StoredRegion[]> {
 }
 
 /** The first stored region (other than those in `except`) whose interior the outline overlaps. */
-export async function overlappingRegion(tx: Tx, ring: LngLat[], except: Set<number>): Promise<StoredRegion | null> {
+export async function overlappingRegion(tx: Db | Tx, ring: LngLat[], except: Set<number>): Promise<StoredRegion | null> {
   for (const other of await regionsNear(tx, bbox(ring))) {
     if (except.has(other.id)) continue;
     if (ringsOverlap(ring, parseRing(JSON.parse(other.polygon)))) return other;

@@ -1,7 +1,7 @@
 // Sales regions in the console: the list with store counts, the store dots of the map, drawing a
 // region (create or edit), deleting one. GeoJSON import and export are in geojson.ts.
 import { z } from 'zod';
-import { Prisma, inTransaction, isUniqueViolation, type Tx } from '../../db/client.ts';
+import { Prisma, inTransaction, isUniqueViolation, type Db, type Tx } from '../../db/client.ts';
 import { audit } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
@@ -11,7 +11,10 @@ import { scopeFor, storeVisibleSql } from '../org/scope.ts';
 import { idSchema } from '../stores/fields.ts';
 import { issuesFromZod, parse } from '../validation.ts';
 import { fieldError, mayEdit, outlineError, overlapError, overlappingRegion, readOutline, regionAccess, regionKeySchema, regionNameSchema } from './access.ts';
-import { relocateArea, unionBox } from './relocate.ts';
+import { dialectOf } from '../imports/bulk-sql.ts';
+import { SqliteWorkerError } from '../imports/sqlite-worker.ts';
+import { regionsMeeting, relocateArea, unionBox } from './relocate.ts';
+import { NEW_REGION, saveRegionStaged, type PlannedSave, type SaveOptions } from './save-staged.ts';
 
 export { exportRegions, importRegions, type RegionImportReport } from './geojson.ts';
 
@@ -132,24 +135,24 @@ export interface SaveRegionResult {
 /**
  * Creates or edits a region. The outline must be a simple polygon overlapping no other region
  * (sharing borders is fine); the stores that the change puts in or out of it are re-assigned.
+ *
+ * On a SQLite file the stores to move are worked out before a short transaction (save-staged.ts);
+ * on PostgreSQL (and an in-memory SQLite) all of it is one transaction, paced between statements.
  */
-export async function saveRegion(deps: Deps, actor: Actor, input: SaveRegionInput): Promise<SaveRegionResult> {
+export async function saveRegion(deps: Deps, actor: Actor, input: SaveRegionInput, o: SaveOptions = {}): Promise<SaveRegionResult> {
   const { v, ring } = parseSave(input);
   const now = deps.clock.now();
   try {
+    if (dialectOf(deps.db) === 'sqlite') {
+      const saved = await saveRegionStaged(deps, async () => planSave(deps.db, actor, v, ring, await checkSave(deps.db, actor, v, ring)), o);
+      if (saved) {
+        const row = await deps.db.region.findUniqueOrThrow({ where: { id: saved.id }, include: regionWithUnit });
+        const counts = await storeCounts(deps.db, [row.id]);
+        return { region: view(row, counts.get(row.id) ?? 0), created: saved.created, moved: saved.moved };
+      }
+    }
     return await inTransaction(deps.db, async (tx) => {
-      const access = await regionAccess(tx, actor);
-      const before = v.id === undefined ? null : await tx.region.findUnique({ where: { id: v.id }, include: regionWithUnit });
-      if (v.id !== undefined && (!before || !mayEdit(access, before.unitId))) throw new NotFoundError('region.not_found', { id: v.id });
-      const unit = await tx.orgUnit.findUnique({ where: { id: v.unitId }, select: { id: true, key: true, name: true } });
-      if (!unit) throw fieldError('unitId', 'region.no_unit');
-      if (!mayEdit(access, unit.id)) throw new ForbiddenError('region.unit_outside_subtree', { name: unit.name });
-
-      const holder = await tx.region.findUnique({ where: { key: v.key }, select: { id: true, name: true } });
-      if (holder && holder.id !== before?.id) throw fieldError('key', 'region.key_taken', { name: holder.name });
-      const other = await overlappingRegion(tx, ring, new Set(before ? [before.id] : []));
-      if (other) throw overlapError(other);
-
+      const { before, unit } = await checkSave(tx, actor, v, ring);
       const box = bbox(ring);
       const data = { key: v.key, name: v.name, unitId: unit.id, polygon: JSON.stringify(toGeoJson(ring)), ...box };
       const row = before
@@ -171,9 +174,50 @@ export async function saveRegion(deps: Deps, actor: Actor, input: SaveRegionInpu
     });
   } catch (e) {
     // Two people creating the same key at once: the second is told as if it had been there before.
-    if (isUniqueViolation(e)) throw fieldError('key', 'region.key_taken', { name: v.key });
+    if (isUniqueViolation(e) || (e instanceof SqliteWorkerError && e.code === 'SQLITE_CONSTRAINT_UNIQUE')) throw fieldError('key', 'region.key_taken', { name: v.key });
     throw e;
   }
+}
+
+type Unit = { id: number; key: string; name: string };
+
+/** Who may save what, the unit, the key, the overlap: throws what is wrong with the edit. */
+async function checkSave(db: Db | Tx, actor: Actor, v: z.output<typeof saveRegionSchema>, ring: LngLat[]): Promise<{ before: RegionRow | null; unit: Unit }> {
+  const access = await regionAccess(db, actor);
+  const before = v.id === undefined ? null : await db.region.findUnique({ where: { id: v.id }, include: regionWithUnit });
+  if (v.id !== undefined && (!before || !mayEdit(access, before.unitId))) throw new NotFoundError('region.not_found', { id: v.id });
+  const unit = await db.orgUnit.findUnique({ where: { id: v.unitId }, select: { id: true, key: true, name: true } });
+  if (!unit) throw fieldError('unitId', 'region.no_unit');
+  if (!mayEdit(access, unit.id)) throw new ForbiddenError('region.unit_outside_subtree', { name: unit.name });
+
+  const holder = await db.region.findUnique({ where: { key: v.key }, select: { id: true, name: true } });
+  if (holder && holder.id !== before?.id) throw fieldError('key', 'region.key_taken', { name: holder.name });
+  const other = await overlappingRegion(db, ring, new Set(before ? [before.id] : []));
+  if (other) throw overlapError(other);
+  return { before, unit };
+}
+
+/** A checked edit as save-staged.ts writes it: the row, the regions that may take the area's stores, the audit. */
+async function planSave(db: Db, actor: Actor, v: z.output<typeof saveRegionSchema>, ring: LngLat[], c: { before: RegionRow | null; unit: Unit }): Promise<PlannedSave> {
+  const box = bbox(ring);
+  const row = { key: v.key, name: v.name, unitId: c.unit.id, polygon: JSON.stringify(toGeoJson(ring)), ...box };
+  const reshaped = !c.before || c.before.polygon !== row.polygon;
+  let relocate: PlannedSave['relocate'] = null;
+  if (reshaped) {
+    const area = c.before ? unionBox([boxOf(c.before), box]) : box;
+    // As relocateArea: the regions whose box meets the area, by id; the edited one with its new outline
+    // (a new one last, as its id will be the highest).
+    const near = (await regionsMeeting(db, area)).filter((r) => r.id !== c.before?.id);
+    const edited = { id: c.before?.id ?? NEW_REGION, key: v.key, unitId: c.unit.id, ring, ...box };
+    relocate = { area, regions: c.before ? [...near, edited].sort((a, b) => a.id - b.id) : [...near, edited] };
+  }
+  const after = { key: row.key, name: row.name, unit: c.unit.key, polygon: JSON.parse(row.polygon) as unknown };
+  return {
+    id: c.before?.id ?? null,
+    row,
+    relocate,
+    audit: { actorId: actor.id, action: c.before ? 'region.update' : 'region.create', before: c.before ? described(c.before) : undefined, after },
+  };
 }
 
 /** Deletes a region; its stores go to a neighbour sharing the border they lie on, or to no region. */

@@ -1,4 +1,4 @@
-import { Prisma, type Tx } from '../../db/client.ts';
+import { Prisma, type Db, type Tx } from '../../db/client.ts';
 import { parseRing, type BBox } from '../geo/polygon.ts';
 import { noPace, pacer } from '../imports/pace.ts';
 import { RegionGrid } from './grid.ts';
@@ -16,10 +16,9 @@ const PAGE = 50_000;
  *
  * On SQLite the caller's transaction holds the one connection the whole process shares: a turn in the
  * middle would let other requests read the stores half moved, and their writes join this transaction.
- * So no turn there; a save that moves most of 100,000 stores is about a second of this thread. Taking it
- * off the event loop means moving the save itself (region row, moves, audit) into one transaction of
- * a worker thread's connection, the moves computed beforehand — as the store import does
- * (imports/sqlite-worker.ts); that is the caller's change (regions.ts), not this module's.
+ * So no turn there; a re-assignment of most of 100,000 stores is about a second of this thread. Saving
+ * one region on a SQLite file therefore does not come here: it computes the moves before a short
+ * transaction (save-staged.ts). Deleting a region, the GeoJSON import and the org import still do.
  */
 const PG_PAGE = 5_000;
 /** Ids per UPDATE on PostgreSQL: below its limit on bound parameters. */
@@ -37,19 +36,18 @@ export async function relocateStores(tx: Tx): Promise<{ moved: number }> {
  * `without` is a region being deleted: it takes no stores (the caller clears what still points at it).
  */
 export async function relocateArea(tx: Tx, area: BBox, opts: { without?: number } = {}): Promise<{ moved: number }> {
-  const rows = await tx.region.findMany({
-    where: {
-      minLng: { lte: area.maxLng },
-      maxLng: { gte: area.minLng },
-      minLat: { lte: area.maxLat },
-      maxLat: { gte: area.minLat },
-      ...(opts.without === undefined ? {} : { id: { not: opts.without } }),
-    },
-    orderBy: { id: 'asc' },
-  });
-  const regions = rows.map((r) => ({ id: r.id, key: r.key, unitId: r.unitId, ring: parseRing(JSON.parse(r.polygon)), minLng: r.minLng, minLat: r.minLat, maxLng: r.maxLng, maxLat: r.maxLat }));
+  const regions = (await regionsMeeting(tx, area)).filter((r) => r.id !== opts.without);
   const inside = Prisma.sql`"lng" >= ${area.minLng} AND "lng" <= ${area.maxLng} AND "lat" >= ${area.minLat} AND "lat" <= ${area.maxLat}`;
   return { moved: await relocate(tx, regions, inside) };
+}
+
+/** The regions whose bounding box meets `area`, by id: the only ones that can take a store inside it. */
+export async function regionsMeeting(db: Db | Tx, area: BBox): Promise<IndexedRegion[]> {
+  const rows = await db.region.findMany({
+    where: { minLng: { lte: area.maxLng }, maxLng: { gte: area.minLng }, minLat: { lte: area.maxLat }, maxLat: { gte: area.minLat } },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map((r) => ({ id: r.id, key: r.key, unitId: r.unitId, ring: parseRing(JSON.parse(r.polygon)), minLng: r.minLng, minLat: r.minLat, maxLng: r.maxLng, maxLat: r.maxLat }));
 }
 
 /** The smallest box holding every given box. */
