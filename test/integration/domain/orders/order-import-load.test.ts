@@ -135,12 +135,15 @@ describe('a big order import beside the server', () => {
     expect(attempts).toBe(1);
     expect((await w.store('老王面馆')).ownerId).toBe(w.people.rep1.id);
     expect(await w.db.slackDelivery.count({ where: { key: { startsWith: 'load-test-' } } })).toBe(writes.length);
-    // Measured at 20,000 rows on the two-core machine busy with other tests (load 10): the commit held
-    // them 80–100 ms, the claim and the writes took 100–140 ms (p99). Before, the write's transaction
-    // held this thread, and every other write with it, 1.1 s.
+    // Before, the write's transaction held this thread, and every other write with it, 1.1 s at this
+    // size. Measured now on the two-core machine busy with other tests (load 10): the commit held them
+    // 80–100 ms, the claim and the writes took 100–140 ms (p99). They wait for the commit only: bounds
+    // relative to it, as on a busier machine everything takes longer (the commit itself at most 1 s at
+    // 20,000 rows, ten times what was measured).
     expect(during.length, facts).toBeGreaterThan(3);
-    expect(p99(during), facts).toBeLessThan(300);
-    expect(claimMs, facts).toBeLessThan(300);
+    expect(holdMs, facts).toBeLessThan(1_000);
+    expect(p99(during), facts).toBeLessThan(holdMs + 200);
+    expect(claimMs, facts).toBeLessThan(holdMs + 200);
   }, 120_000);
 
   it.skipIf(!onSqlite)('plans again when a store of the file was claimed between the plan and the commit', async () => {
