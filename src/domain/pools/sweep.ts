@@ -6,7 +6,7 @@ import { ForbiddenError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
 import { scopeFor, storeWhere } from '../org/scope.ts';
 import { addDays, startOfDay } from '../time/zone.ts';
-import { col, dialectOf, inJsonIds, insertRows } from '../imports/bulk-sql.ts';
+import { col, dialectOf, inJsonIds, insertRows, KEY_CHUNK } from '../imports/bulk-sql.ts';
 import { pacer, type Pace } from '../imports/pace.ts';
 import { enqueueBulk, type Notice } from '../outbox/outbox.ts';
 
@@ -106,11 +106,20 @@ interface ReturnedStore {
  * Already queued ones are left as they are.
  */
 async function tellReturns(deps: Deps, now: Date, pace: Pace): Promise<number> {
-  const rows = await deps.db.claimHistory.findMany({
+  let rows = await deps.db.claimHistory.findMany({
     where: { action: 'auto_return', at: { gt: new Date(now.getTime() - TELL_LOOKBACK_MS), lte: now }, fromOwnerId: { not: null } },
     select: { at: true, fromOwnerId: true, protectedUntil: true, store: { select: { id: true, name: true, code: true } } },
     orderBy: [{ at: 'asc' }, { storeId: 'asc' }],
   });
+  // Returns told one by one before the sweep told them at once (an upgrade's first sweep looks back
+  // over them) are not told again.
+  const legacyKey = (r: (typeof rows)[number]) => `store.auto_returned:${r.store.id}:${r.protectedUntil?.toISOString()}`;
+  const told = new Set<string>();
+  for (let i = 0; i < rows.length; i += KEY_CHUNK) {
+    const keys = rows.slice(i, i + KEY_CHUNK).map(legacyKey);
+    for (const o of await deps.db.outbox.findMany({ where: { dedupeKey: { in: keys } }, select: { dedupeKey: true } })) told.add(o.dedupeKey);
+  }
+  rows = rows.filter((r) => !told.has(legacyKey(r)));
   if (rows.length === 0) return 0;
   const leadOf = await supervisors(deps, [...new Set(rows.map((r) => r.fromOwnerId!))]);
   const byOwner = new Map<string, { at: Date; ownerId: number; stores: ReturnedStore[] }>();

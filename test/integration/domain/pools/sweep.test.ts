@@ -38,6 +38,18 @@ describe('auto-return', () => {
     await expect(claimStore(w.deps, w.people.rep2, s.id)).resolves.toBeTruthy();
   });
 
+  it('does not tell again a return told one by one before (the first sweep after an upgrade looks back a day)', async () => {
+    const cafe = await w.store('Sunny Cafe');
+    // Yesterday's sweep of the version before: the store returned, and told under its old key.
+    await sweepAutoReturn(w.deps, at('2026-12-22T02:00:00Z'));
+    await w.db.outbox.deleteMany({});
+    await w.db.outbox.create({ data: { dedupeKey: `store.auto_returned:${cafe.id}:2026-12-22T02:00:00.000Z`, kind: 'store.auto_returned', recipientId: w.people.rep1.id, payload: JSON.stringify({ storeId: cafe.id }), status: 'sent', nextAttemptAt: at('2026-12-22T02:00:00Z'), createdAt: at('2026-12-22T02:00:00Z') } });
+    await sweepAutoReturn(w.deps, at('2026-12-23T01:00:00Z'));
+    expect(await w.db.outbox.count({ where: { recipientId: w.people.rep1.id } })).toBe(1);
+    // The others' returns, never told, are told now.
+    expect(await w.db.outbox.count({ where: { kind: 'store.auto_returned', recipientId: w.people.rep2.id } })).toBe(1);
+  });
+
   it('keeps a store whose owner visited in person, and a customer (order inside protection)', async () => {
     const visited = await w.store('Sunny Cafe');
     const ordered = await w.store('外婆家（湖滨店）');
