@@ -14,8 +14,8 @@ export const digestJob: Job = {
   name: 'digest',
   lateness: { kind: 'skip-after', ms: DIGEST_LATE_MS },
   async due(ctx, from, to) {
-    const { reminderTimes, workingDays } = ctx.settings;
-    const zones = await digestZones(ctx.deps);
+    const { reminderTimes, workingDays, timezone } = ctx.settings;
+    const zones = await digestZones(ctx.deps, timezone);
     return zones
       .flatMap((tz) => dailyAt(reminderTimes.digest, tz, from, to, { days: workingDays }).map((at) => slotAt(at, tz, { timezone: tz })))
       .sort((a, b) => a.at.getTime() - b.at.getTime());

@@ -87,12 +87,13 @@ async function recipients(deps: Deps, companyZone: string): Promise<{ people: (R
 
 /**
  * The time zones the digest has slots in: each active Slack person's own, the company's for those
- * without one or with one that is not a time zone. Read by the digest job at every tick (one small query).
+ * without one or with one that is not a time zone (`companyZone`: the settings' when the caller has them).
+ * Read by the digest job at every tick (one small query).
  */
-export async function digestZones(deps: Deps): Promise<string[]> {
-  const settings = await loadSettings(deps.db);
+export async function digestZones(deps: Deps, companyZone?: string): Promise<string[]> {
+  const company = companyZone ?? (await loadSettings(deps.db)).timezone;
   const rows = await deps.db.person.findMany({ where: { active: true, slackId: { not: null } }, select: { timezone: true }, distinct: ['timezone'] });
-  const zones = new Set(rows.map((r) => (r.timezone && isValidTimeZone(r.timezone) ? r.timezone : settings.timezone)));
+  const zones = new Set(rows.map((r) => (r.timezone && isValidTimeZone(r.timezone) ? r.timezone : company)));
   return [...zones].sort();
 }
 
