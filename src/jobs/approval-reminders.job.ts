@@ -2,6 +2,7 @@ import { runApprovalReminders } from '../domain/approvals/reminders.ts';
 import type { Job } from './job.ts';
 import { t } from './i18n.ts';
 import { everyMs, slotAt } from './slots.ts';
+import { firstAndLatest } from './catch-up.ts';
 
 /** How often pending approval steps are looked at: a reminder or an escalation is at most this late. */
 export const APPROVAL_REMINDERS_EVERY_MINUTES = 15;
@@ -14,7 +15,7 @@ export const APPROVAL_REMINDERS_EVERY_MINUTES = 15;
 export const approvalRemindersJob: Job = {
   name: 'approval-reminders',
   lateness: { kind: 'latest' },
-  due: (_ctx, from, to) => everyMs(APPROVAL_REMINDERS_EVERY_MINUTES * 60_000, from, to).map((at) => slotAt(at)),
+  due: (_ctx, from, to) => firstAndLatest(everyMs(APPROVAL_REMINDERS_EVERY_MINUTES * 60_000, from, to)).map((at) => slotAt(at)),
   async run(ctx) {
     const r = await runApprovalReminders(ctx.deps);
     return { sent: r.notices, skipped: 0, failed: 0, note: `steps:${r.scanned} reminded:${r.reminded} escalated:${r.escalated}` };

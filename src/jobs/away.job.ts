@@ -1,4 +1,5 @@
 import { applyAbsences } from '../domain/people/away.ts';
+import { firstAndLatest } from './catch-up.ts';
 import type { Job } from './job.ts';
 import { t } from './i18n.ts';
 import { everyMs, slotAt } from './slots.ts';
@@ -11,7 +12,7 @@ import { everyMs, slotAt } from './slots.ts';
 export const awayJob: Job = {
   name: 'away',
   lateness: { kind: 'latest' },
-  due: (_ctx, from, to) => everyMs(60_000, from, to).map((at) => slotAt(at)),
+  due: (_ctx, from, to) => firstAndLatest(everyMs(60_000, from, to)).map((at) => slotAt(at)),
   async run(ctx) {
     const r = await applyAbsences(ctx.deps);
     return { sent: 0, skipped: 0, failed: 0, note: `started:${r.started} ended:${r.ended} delegated:${r.delegated} returned:${r.returned}` };
