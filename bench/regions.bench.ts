@@ -1,5 +1,6 @@
 // Saving one region edit among the data set's 200 regions and 100,000 stores, through the console's
-// domain call (checks, write, re-assignment of the stores, audit), on SQLite:
+// domain call (checks, write, re-assignment of the stores, audit), on SQLite — and how long its commit
+// kept other writes waiting (the stores to move are worked out before it: regions/save-staged.ts):
 // - a typical edit of the tiling: one region of the 20 × 10 grid shrunk and grown back (hundreds of
 //   stores change region);
 // - the worst case: the regions laid out again so that one region covers most of the city beside 199
@@ -55,26 +56,32 @@ async function timeEdits(ctx: SuiteContext, o: Opened, regionId: number, outline
   const region = await o.deps.db.region.findUniqueOrThrow({ where: { id: regionId } });
   const samples: number[] = [];
   const moved: number[] = [];
+  const holds: { holdMs: number; inWorker: boolean }[] = [];
   let failures = 0;
   let firstError: string | null = null;
   for (let i = 0; i <= RUNS; i++) {
     const input = { id: region.id, key: region.key, name: region.name, unitId: region.unitId, polygon: outlines[i % outlines.length]! };
     const t0 = performance.now();
     let result: SaveRegionResult;
+    let hold: { holdMs: number; inWorker: boolean } | null = null;
     try {
-      result = await saveRegion(o.deps, o.admin, input);
+      result = await saveRegion(o.deps, o.admin, input, { committed: (f) => (hold = f) });
     } catch (e) {
       failures++;
       firstError ??= (e as Error).message;
       continue;
     }
     const ms = performance.now() - t0;
-    ctx.log(`  ${name} run ${i}${i === 0 ? ' (warm-up)' : ''}: ${(ms / 1000).toFixed(2)} s, ${result.moved.toLocaleString('en')} stores moved`);
+    const held = hold as { holdMs: number; inWorker: boolean } | null;
+    const commit = held ? `; the commit (${held.inWorker ? 'worker thread' : 'server thread'}) held other writes ${held.holdMs.toFixed(0)} ms` : '';
+    ctx.log(`  ${name} run ${i}${i === 0 ? ' (warm-up)' : ''}: ${(ms / 1000).toFixed(2)} s, ${result.moved.toLocaleString('en')} stores moved${commit}`);
     if (i === 0) continue;
     samples.push(ms / 1000);
     moved.push(result.moved);
+    if (held) holds.push(held);
   }
-  const note = `${Math.min(...moved).toLocaleString('en')}–${Math.max(...moved).toLocaleString('en')} stores moved per edit`;
+  const longest = holds.length ? holds.reduce((a, b) => (b.holdMs > a.holdMs ? b : a)) : null;
+  const note = `${Math.min(...moved).toLocaleString('en')}–${Math.max(...moved).toLocaleString('en')} stores moved per edit${longest ? `; other writes held at most ${longest.holdMs.toFixed(0)} ms by the commit (${longest.inWorker ? 'worker thread' : 'server thread'})` : ''}`;
   const res = summarize(SUITE, name, { samples, failures, firstError }, TARGET_S, note);
   ctx.report({ ...res, unit: 's' });
 }
