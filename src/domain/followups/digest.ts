@@ -134,38 +134,50 @@ export async function queueDigests(deps: Deps, slot: { at: Date; timezone: strin
   const yesterday = addDays(day.today, -1, tz);
   const pace = pacer();
   const claims = await claimsBetween(deps, yesterday, day.today);
+  const queue = async (chunk: number[]) => {
+    const facts = await readChunk(deps, chunk, { ...day, tomorrow, yesterday, now }, pace);
+    const digests: Notice[] = [];
+    const homes: Notice[] = [];
+    let nothing = 0;
+    for (const personId of chunk) {
+      const payload: DigestPayload = {
+        localDate: day.localDate,
+        timezone: tz,
+        at: slot.at.toISOString(),
+        ...(facts.followUps.get(personId) ?? { overdue: [], overdueTotal: 0, dueToday: [], dueTodayTotal: 0 }),
+        ...(facts.ending.get(personId) ?? { ending: [], endingTotal: 0 }),
+        ...(facts.approvals.get(personId) ?? { approvals: [], approvalsTotal: 0 }),
+        yesterday: { visits: facts.visits.get(personId) ?? 0, claims: claims.get(personId) ?? 0 },
+      };
+      // Home shows the new day whether or not there is news.
+      homes.push({ dedupeKey: `home:${personId}:digest:${day.localDate}`, kind: 'home.refresh', recipientId: personId, payload: { reason: 'digest' } });
+      if (digestHasNews(payload)) digests.push({ dedupeKey: digestKey(personId, day.localDate), kind: 'followup.digest', recipientId: personId, payload: payload as unknown as Record<string, unknown> });
+      else nothing += 1;
+    }
+    await pace();
+    // The digest first in each person's lane, the Home refresh behind it; a digest already queued
+    // (the slot run again) is not counted again.
+    run.sent += await inTransaction(deps.db, async (tx) => {
+      const fresh = await enqueueBulk(tx, digests, now);
+      await enqueueBulk(tx, homes, now);
+      return fresh;
+    });
+    run.skipped += nothing;
+  };
   for (let i = 0; i < people.length; i += PEOPLE_CHUNK) {
     const chunk = people.slice(i, i + PEOPLE_CHUNK).map((p) => p.id);
     try {
-      const facts = await readChunk(deps, chunk, { ...day, tomorrow, yesterday, now }, pace);
-      const digests: Notice[] = [];
-      const homes: Notice[] = [];
+      await queue(chunk);
+    } catch {
+      // One person's bad data must not cost the others their digest: one at a time, the failure is theirs alone.
       for (const personId of chunk) {
-        const payload: DigestPayload = {
-          localDate: day.localDate,
-          timezone: tz,
-          at: slot.at.toISOString(),
-          ...(facts.followUps.get(personId) ?? { overdue: [], overdueTotal: 0, dueToday: [], dueTodayTotal: 0 }),
-          ...(facts.ending.get(personId) ?? { ending: [], endingTotal: 0 }),
-          ...(facts.approvals.get(personId) ?? { approvals: [], approvalsTotal: 0 }),
-          yesterday: { visits: facts.visits.get(personId) ?? 0, claims: claims.get(personId) ?? 0 },
-        };
-        // Home shows the new day whether or not there is news.
-        homes.push({ dedupeKey: `home:${personId}:digest:${day.localDate}`, kind: 'home.refresh', recipientId: personId, payload: { reason: 'digest' } });
-        if (digestHasNews(payload)) digests.push({ dedupeKey: digestKey(personId, day.localDate), kind: 'followup.digest', recipientId: personId, payload: payload as unknown as Record<string, unknown> });
-        else run.skipped += 1;
+        try {
+          await queue([personId]);
+        } catch (e) {
+          run.failed += 1;
+          run.error ??= e instanceof Error ? e.message : String(e);
+        }
       }
-      await pace();
-      // The digest first in each person's lane, the Home refresh behind it; a digest already queued
-      // (the slot run again) is not counted again.
-      run.sent += await inTransaction(deps.db, async (tx) => {
-        const fresh = await enqueueBulk(tx, digests, now);
-        await enqueueBulk(tx, homes, now);
-        return fresh;
-      });
-    } catch (e) {
-      run.failed += chunk.length;
-      run.error ??= e instanceof Error ? e.message : String(e);
     }
   }
   return run;
