@@ -37,11 +37,13 @@ async function fill(db: Db, table: 'Store' | 'Person', keysOf: (name: string) =>
       const k = keysOf(r.name);
       return [Number(r.id), r.name, k.pinyinKey, k.initialsKey];
     }));
+    // SQLite: `+` keeps the planner off the key's index (every NULL row, each checked against the
+    // whole JSON); the rows are found by id.
     filled += sqlite
       ? await db.$executeRaw`
           UPDATE ${t} SET "pinyinKey" = j.value ->> 2, "initialsKey" = j.value ->> 3
           FROM json_each(${json}) j
-          WHERE ${t}."id" = j.value ->> 0 AND ${t}."name" = j.value ->> 1 AND ${t}."pinyinKey" IS NULL`
+          WHERE ${t}."id" = j.value ->> 0 AND ${t}."name" = j.value ->> 1 AND +${t}."pinyinKey" IS NULL`
       : await db.$executeRaw`
           UPDATE ${t} x SET "pinyinKey" = j.v ->> 2, "initialsKey" = j.v ->> 3
           FROM json_array_elements(${json}::json) AS j(v)

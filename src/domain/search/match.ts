@@ -55,7 +55,7 @@ interface Target {
 /** How `target`'s name matches the query, or null. Pure; a few µs for a shop's name. */
 export function matchName(q: Query, target: Target): NameMatch | null {
   if (!q.text) return null;
-  const units = unitsOf(target.name, { person: target.person });
+  const units = cachedUnits(target.name, target.person === true);
   const name = units.map((u) => u.text).join('');
   if (name === q.text) return { kind: 'exact', why: null };
   if (name.startsWith(q.text)) {
@@ -79,6 +79,20 @@ export function matchName(q: Query, target: Target): NameMatch | null {
     }
   }
   return null;
+}
+
+// A name's units, kept for the next keystrokes of a type-ahead (which read the same candidates again);
+// forgotten all at once past a bound.
+const unitsCache = new Map<string, Unit[]>();
+const UNITS_CACHED = 20_000;
+function cachedUnits(name: string, person: boolean): Unit[] {
+  const key = person ? `p\u0000${name}` : name;
+  let u = unitsCache.get(key);
+  if (!u) {
+    if (unitsCache.size >= UNITS_CACHED) unitsCache.clear();
+    unitsCache.set(key, (u = unitsOf(name, { person })));
+  }
+  return u;
 }
 
 interface Walked {

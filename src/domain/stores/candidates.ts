@@ -59,21 +59,35 @@ const PG_KEYS = Prisma.raw(`(s."nameKey" || ' ' || coalesce(s."pinyinKey", '') |
 
 const ftsPhrase = (p: string) => `"${p.replace(/"/g, '""')}"`;
 
-/** SQL: the stores `s` whose keys hold one of `groups` (see textPatterns), for a WHERE clause. */
-export function textMatch(db: Db, groups: string[][]): Prisma.Sql {
+/** A search's source of rows: `s` is "Store"; `from` replaces the plain table (a join with the text index). */
+export interface Source {
+  from?: Prisma.Sql;
+  where: Prisma.Sql;
+  order?: Prisma.Sql;
+}
+
+/**
+ * The stores whose keys hold one of `groups` (see textPatterns). SQLite: the text index drives, in
+ * its own (rowid) order, so that a common trigram stops at the LIMIT instead of being read whole.
+ */
+export function textMatch(db: Db, groups: string[][]): Source {
   if (dialectOf(db) === 'sqlite') {
     const match = groups.map((g) => `(${g.map(ftsPhrase).join(' AND ')})`).join(' OR ');
-    return Prisma.sql`s."id" IN (SELECT rowid FROM "StoreSearch" WHERE "StoreSearch" MATCH ${match})`;
+    return {
+      from: Prisma.sql`"StoreSearch" f JOIN "Store" s ON s."id" = f.rowid`,
+      where: Prisma.sql`f."StoreSearch" MATCH ${match}`,
+      order: Prisma.sql`f.rowid`,
+    };
   }
   const like = (p: string) => Prisma.sql`${PG_KEYS} LIKE ${`%${p}%`}`;
-  return Prisma.sql`(${Prisma.join(groups.map((g) => Prisma.sql`(${Prisma.join(g.map(like), ' AND ')})`), ' OR ')})`;
+  return { where: Prisma.sql`(${Prisma.join(groups.map((g) => Prisma.sql`(${Prisma.join(g.map(like), ' AND ')})`), ' OR ')})` };
 }
 
 /**
  * SQL: the stores `s` whose pinyin shares a trigram with the query, most shared first, for the
  * typo check (one edit leaves some of a 5-letter query's trigrams whole). As an ORDER BY term too.
  */
-export function nearMatch(db: Db, q: Query): { where: Prisma.Sql; order: Prisma.Sql } {
+export function nearMatch(db: Db, q: Query): Source {
   const grams = [...new Set(Array.from({ length: q.text.length - TRIGRAM + 1 }, (_, i) => q.text.slice(i, i + TRIGRAM)))];
   if (dialectOf(db) === 'sqlite') {
     const match = `"pinyinKey" : (${grams.map(ftsPhrase).join(' OR ')})`;

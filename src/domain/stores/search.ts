@@ -5,7 +5,7 @@ import type { Actor } from '../org/roles.ts';
 import { scopeFor, storeVisibleSql, type Scope } from '../org/scope.ts';
 import { matchName, prepareQuery, TYPO_MIN, type MatchKind } from '../search/match.ts';
 import { parse } from '../validation.ts';
-import { nearMatch, textMatch, textPatterns } from './candidates.ts';
+import { nearMatch, textMatch, textPatterns, type Source } from './candidates.ts';
 import { nameKey, phoneKey } from './normalize.ts';
 import { substringMatchIds } from './substring.ts';
 
@@ -57,12 +57,12 @@ type Row = Omit<StoreHit, 'owner' | 'rank' | 'why'> & { ownerName: string | null
  * several of these, and as Prisma queries (with the owner as a second query each) they cost more
  * than the SQL; and the visibility rules must not drive the query (see `storeVisibleSql`).
  */
-async function findRows(db: Db, visible: Prisma.Sql, match: Prisma.Sql, take: number, order: Prisma.Sql = Prisma.sql`s."id"`): Promise<Row[]> {
+async function findRows(db: Db, visible: Prisma.Sql, src: Source, take: number): Promise<Row[]> {
   return db.$queryRaw<Row[]>`
     SELECT s."id", s."code", s."name", s."nameKey", s."pinyinKey", s."phone", s."address", s."status", s."stage", s."grade",
       s."ownerId", s."protectedUntil", s."lastVisitAt", s."lastOrderAt", s."regionId", o."name" AS "ownerName"
-    FROM "Store" s LEFT JOIN "Person" o ON o."id" = s."ownerId"
-    WHERE ${match} AND ${visible} ORDER BY ${order} LIMIT ${take}`;
+    FROM ${src.from ?? Prisma.sql`"Store" s`} LEFT JOIN "Person" o ON o."id" = s."ownerId"
+    WHERE ${src.where} AND ${visible} ORDER BY ${src.order ?? Prisma.sql`s."id"`} LIMIT ${take}`;
 }
 
 /** Everything after the prefix: `abc` → [abc, abc\uffff) is an index range on both databases. */
@@ -72,7 +72,7 @@ const prefixRange = (column: string, p: string) => Prisma.sql`${Prisma.raw(`s."$
  * Stores a text index finds, read by the matcher: enough that the best of them are among them. A
  * query common enough to find more (`lao`) is ranked among these; prefixes come by their own ranges.
  */
-const TEXT_CANDIDATES = 300;
+const TEXT_CANDIDATES = 120;
 
 /**
  * Finds stores by code, phone, name, pinyin or initials, within what the actor may see (the rules of
@@ -106,15 +106,22 @@ async function rankedStores(deps: Deps, actor: Actor, v: { text: string; claimab
   const want = v.want;
   const candidates = Math.max(want, TEXT_CANDIDATES);
   const rows = new Map<number, Row>();
-  const find = async (match: Prisma.Sql, take = want, order?: Prisma.Sql) => {
-    for (const r of await findRows(deps.db, visible, match, take, order)) if (!rows.has(r.id)) rows.set(r.id, r);
+  const find = async (src: Source | Prisma.Sql, take = want) => {
+    const source = src instanceof Prisma.Sql ? { where: src } : src;
+    for (const r of await findRows(deps.db, visible, source, take)) if (!rows.has(r.id)) rows.set(r.id, r);
   };
 
-  if (/^CRM\d{3,}/.test(code)) await find(prefixRange('code', code));
-  if (digits && /^[\d\s()+-]+$/.test(v.text)) await find(prefixRange('phoneKey', digits));
+  if (/^CRM\d{3,}/.test(code)) {
+    await find(prefixRange('code', code));
+    // A code names one store: nothing else is worth looking for.
+    if ([...rows.values()].some((r) => r.code === code)) return rank(rows, q, { code, digits, scope });
+  }
+  const phoneOnly = digits !== null && /^[\d\s()+-]+$/.test(v.text);
+  if (phoneOnly) await find(prefixRange('phoneKey', digits));
   if (q.text) {
     for (const p of new Set([key, q.text])) if (p) await find(prefixRange('nameKey', p));
-    if (q.latin) {
+    // Digits have no pinyin: a phone number is looked for in the names only.
+    if (q.latin && !phoneOnly) {
       await find(prefixRange('pinyinKey', q.text));
       await find(prefixRange('initialsKey', q.text));
     }
@@ -127,7 +134,7 @@ async function rankedStores(deps: Deps, actor: Actor, v: { text: string; claimab
   // Pool 01, `laowagn` finds 老王面馆 (after anything else it matches).
   if (hits.length < want && q.latin && q.text.length >= TYPO_MIN && !hits.some((h) => h.rank <= RANK.prefix)) {
     const near = nearMatch(deps.db, q);
-    await find(near.where, candidates, near.order);
+    await find(near, candidates);
     hits = rank(rows, q, { code, digits, scope });
   }
   return hits;
