@@ -52,8 +52,11 @@ interface Target {
   person?: boolean;
 }
 
-/** How `target`'s name matches the query, or null. Pure; a few µs for a shop's name. */
-export function matchName(q: Query, target: Target): NameMatch | null {
+/**
+ * How `target`'s name matches the query, or null. Pure; a few µs for a shop's name. `typo: false`
+ * skips the typo check (the costly part) when a caller has exact matches already.
+ */
+export function matchName(q: Query, target: Target, opts: { typo?: boolean } = {}): NameMatch | null {
   if (!q.text) return null;
   const units = cachedUnits(target.name, target.person === true);
   const name = units.map((u) => u.text).join('');
@@ -71,7 +74,7 @@ export function matchName(q: Query, target: Target): NameMatch | null {
   if (q.words.length > 1 && q.words.every((w, k) => name.includes(w) || units.some((_, i) => walkFrom(w, q.wordRunEnds[k]!, units, i)))) {
     return { kind: 'substring', why: `${q.typed} → ${target.name}` };
   }
-  if (q.latin && q.text.length >= TYPO_MIN && q.text.length <= TYPO_MAX) {
+  if (opts.typo !== false && q.latin && q.text.length >= TYPO_MIN && q.text.length <= TYPO_MAX) {
     const keys = target.pinyinKey ? target.pinyinKey.split(' ') : Object.values(pinyinOf(unitsOf(target.name, { person: target.person, context: true })));
     for (const key of keys) {
       const near = nearSubstring(q.text, key);
@@ -203,18 +206,20 @@ const kindOrder: Record<MatchKind, number> = { exact: 0, prefix: 1, pinyin: 2, s
 
 /**
  * The items whose name `typed` finds, best match first (in the given order within a kind), each with
- * why; a typo only when no name is found exactly or by its start. For lists matched in memory (people).
+ * why; with one typo only when none is found as typed. For lists matched in memory (people).
  */
 export function rankByName<T>(items: T[], typed: string, read: (item: T) => Target): { item: T; why: string | null }[] {
   const q = prepareQuery(typed);
-  const found: { item: T; why: string | null; order: number; at: number }[] = [];
-  items.forEach((item, at) => {
-    const m = matchName(q, read(item));
-    if (m) found.push({ item, why: m.why, order: kindOrder[m.kind], at });
-  });
-  const named = found.some((f) => f.order <= kindOrder.prefix);
-  return found
-    .filter((f) => !named || f.order !== kindOrder.typo)
+  const find = (typo: boolean) => {
+    const found: { item: T; why: string | null; order: number; at: number }[] = [];
+    items.forEach((item, at) => {
+      const m = matchName(q, read(item), { typo });
+      if (m) found.push({ item, why: m.why, order: kindOrder[m.kind], at });
+    });
+    return found;
+  };
+  const exact = find(false);
+  return (exact.length ? exact : find(true))
     .sort((a, b) => a.order - b.order || a.at - b.at)
     .map(({ item, why }) => ({ item, why }));
 }

@@ -114,7 +114,7 @@ async function rankedStores(deps: Deps, actor: Actor, v: { text: string; claimab
   if (/^CRM\d{3,}/.test(code)) {
     await find(prefixRange('code', code));
     // A code names one store: nothing else is worth looking for.
-    if ([...rows.values()].some((r) => r.code === code)) return rank(rows, q, { code, digits, scope });
+    if ([...rows.values()].some((r) => r.code === code)) return rank(rows, q, { code, digits, scope, typo: false });
   }
   const phoneOnly = digits !== null && /^[\d\s()+-]+$/.test(v.text);
   if (phoneOnly) await find(prefixRange('phoneKey', digits));
@@ -129,18 +129,15 @@ async function rankedStores(deps: Deps, actor: Actor, v: { text: string; claimab
     if (patterns.length) await find(textMatch(deps.db, patterns), candidates);
     else if (key) await find(Prisma.sql`s."id" IN (${substringMatchIds(scope, key, { claimable: v.claimable, take: want })})`);
   }
-  let hits = rank(rows, q, { code, digits, scope });
-  // One typo only when what was typed names no store exactly or by its start: `Pool 03` lists no
-  // Pool 01, `laowagn` finds 老王面馆 (after anything else it matches).
-  if (hits.length < want && q.latin && q.text.length >= TYPO_MIN && !hits.some((h) => h.rank <= RANK.prefix)) {
-    const near = nearMatch(deps.db, q);
-    await find(near, candidates);
-    hits = rank(rows, q, { code, digits, scope });
-  }
-  return hits;
+  const hits = rank(rows, q, { code, digits, scope, typo: false });
+  // One typo only when what was typed finds nothing as it is: `Pool 03` lists no Pool 01, `laowagn`
+  // finds 老王面馆.
+  if (hits.length > 0 || !q.latin || q.text.length < TYPO_MIN) return hits;
+  await find(nearMatch(deps.db, q), candidates);
+  return rank(rows, q, { code, digits, scope, typo: true });
 }
 
-function rank(rows: Map<number, Row>, q: ReturnType<typeof prepareQuery>, o: { code: string; digits: string | null; scope: Scope }): StoreHit[] {
+function rank(rows: Map<number, Row>, q: ReturnType<typeof prepareQuery>, o: { code: string; digits: string | null; scope: Scope; typo: boolean }): StoreHit[] {
   const hits: (StoreHit & { tier: number; activity: number })[] = [];
   for (const r of rows.values()) {
     let rank: number | null = null;
@@ -153,7 +150,7 @@ function rank(rows: Map<number, Row>, q: ReturnType<typeof prepareQuery>, o: { c
       else if (pk?.startsWith(o.digits)) rank = RANK.phonePrefix;
     }
     if (rank === null) {
-      const m = matchName(q, { name: r.name, nameKey: r.nameKey, pinyinKey: r.pinyinKey });
+      const m = matchName(q, { name: r.name, nameKey: r.nameKey, pinyinKey: r.pinyinKey }, { typo: o.typo });
       if (!m) continue;
       [rank, why] = [rankOfKind[m.kind], m.why];
     }
@@ -164,10 +161,7 @@ function rank(rows: Map<number, Row>, q: ReturnType<typeof prepareQuery>, o: { c
   // Within a rank: phone matches in number order; name matches by whose, by last activity, shortest first.
   const within = (a: (typeof hits)[number], b: (typeof hits)[number]) =>
     a.rank <= RANK.phonePrefix ? (a.phone ?? '').localeCompare(b.phone ?? '') : a.tier - b.tier || b.activity - a.activity || a.name.length - b.name.length;
-  // A typo only when what was typed names no store exactly or by its start (see searchStores).
-  const named = hits.some((h) => h.rank <= RANK.prefix);
   return hits
-    .filter((h) => !named || h.rank !== RANK.typo)
     .sort((a, b) => a.rank - b.rank || within(a, b) || a.id - b.id)
     .map(({ tier: _t, activity: _a, ...h }) => h);
 }
