@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { backfillSearchKeys } from '../src/domain/search/backfill.ts';
 import { DAY_MS } from '../src/domain/clock.ts';
 import { bbox, parseRing, pointInRing, ringsOverlap, toGeoJson, type LngLat } from '../src/domain/geo/polygon.ts';
 import { computeGrade } from '../src/domain/grades/grades.ts';
@@ -93,6 +94,8 @@ function cacheKey(shape: DatasetShape): string {
     if (existsSync(file)) h.update(name).update(readFileSync(file));
   }
   h.update(readFileSync(join(repoRoot, 'src', 'domain', 'stores', 'normalize.ts')));
+  // The search keys (pinyin, initials) are derived by these.
+  for (const f of ['keys.ts', 'fold.ts']) h.update(readFileSync(join(repoRoot, 'src', 'domain', 'search', f)));
   return `dataset-v${GENERATOR_VERSION}-${shape.stores}-${h.digest('hex').slice(0, 10)}`;
 }
 
@@ -126,6 +129,13 @@ export async function ensureDataset(log: (line: string) => void = console.log): 
   await migrate(`file:${tmp}`);
   await checkDateFormat(tmp);
   const counts = generate(tmp, shape, log);
+  // The stores' and people's search keys, as a start after migration 0008 writes them.
+  const database = await openDatabase(`file:${tmp}`);
+  try {
+    await backfillSearchKeys(database);
+  } finally {
+    await database.close();
+  }
   const generatedMs = performance.now() - started;
   renameSync(tmp, path);
   for (const suffix of ['-wal', '-shm']) rmSync(tmp + suffix, { force: true });

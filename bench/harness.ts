@@ -15,19 +15,21 @@ export interface Result {
   name: string;
   /** Measured runs (failed runs excluded). */
   n: number;
-  unit: 'ms' | 's' | 'MB';
+  unit: 'ms' | 's' | 'MB' | '%';
   median: number;
   p95: number | null;
   p99: number | null;
-  /** The issue's limit on the median (or on the single value, for memory), or on the p99 with `targetOn`. */
+  /** The issue's limit on the median (or on the single value, for memory), or on the p95 or p99 with `targetOn`. */
   target: number | null;
-  targetOn?: 'median' | 'p99';
+  targetOn?: 'median' | 'p95' | 'p99';
   failures: number;
   note?: string;
 }
 
 export const passed = (r: Result): boolean | null =>
-  r.target === null ? null : r.failures === 0 && r.n > 0 && (r.targetOn === 'p99' ? (r.p99 ?? Infinity) : r.median) <= r.target;
+  r.target === null
+    ? null
+    : r.failures === 0 && r.n > 0 && (r.targetOn === 'p99' ? (r.p99 ?? Infinity) : r.targetOn === 'p95' ? (r.p95 ?? Infinity) : r.median) <= r.target;
 
 export interface SuiteContext {
   /** The cached data set (generated on first use). */
@@ -178,7 +180,7 @@ export function tableRow(r: Result, withSuite = false): string[] {
     `${fmt(r.median, u)} ${u}`,
     r.p95 === null ? '–' : `${fmt(r.p95, u)} ${u}`,
     r.p99 === null ? '–' : `${fmt(r.p99, u)} ${u}`,
-    r.target === null ? '–' : `${r.targetOn === 'p99' ? 'p99 ' : ''}≤ ${r.target} ${u}`,
+    r.target === null ? '–' : `${r.targetOn === 'p99' || r.targetOn === 'p95' ? `${r.targetOn} ` : ''}≤ ${r.target} ${u}`,
     verdict(r),
   ];
 }
