@@ -142,8 +142,8 @@ describe('a big order import beside the server', () => {
     // 20,000 rows, ten times what was measured).
     expect(during.length, facts).toBeGreaterThan(3);
     expect(holdMs, facts).toBeLessThan(1_000);
-    expect(p99(during), facts).toBeLessThan(holdMs + 200);
-    expect(claimMs, facts).toBeLessThan(holdMs + 200);
+    expect(p99(during), facts).toBeLessThan(holdMs + 300);
+    expect(claimMs, facts).toBeLessThan(holdMs + 300);
   }, 120_000);
 
   it.skipIf(!onSqlite)('plans again when a store of the file was claimed between the plan and the commit', async () => {

@@ -119,18 +119,19 @@ describe('saving a region over many stores', () => {
     // (measured as the thread's own time on the CPU between two ticks: on a busy machine the wall
     // clock also counts the time it waits for a core) and the other writes wait for the commit only.
     // Measured at load 8: the commit held them 115 ms, their p99 and the claim 125 ms, the event loop's
-    // longest gap 50 ms; with other test files side by side (load 10–15) the commit took 0.2–0.9 s,
-    // hence bounds relative to it.
+    // longest stretch 50 ms; with other test files side by side (load 10–15) the commit took 0.2–1 s
+    // and a stretch (a collection of the test's heap among them) up to 170 ms, hence bounds relative
+    // to the commit and well under the old save's 600 ms.
     expect(answeredMeanwhile, facts).toBeGreaterThan(10);
-    expect(Math.max(...stretches), facts).toBeLessThan(150);
+    expect(Math.max(...stretches), facts).toBeLessThan(300);
     expect(p99(gaps), facts).toBeLessThan(1_000);
     if (onSqlite) {
       expect(commit, facts).toMatchObject({ inWorker: true });
       const holdMs = commit!.holdMs;
-      expect(holdMs, facts).toBeLessThan(saveMs / 3);
-      expect(p99(writes), facts).toBeLessThan(holdMs + 300);
+      expect(holdMs, facts).toBeLessThan(saveMs / 2);
+      expect(p99(writes), facts).toBeLessThan(holdMs + 500);
       expect(claimMs, facts).not.toBeNull();
-      expect(claimMs!, facts).toBeLessThan(holdMs + 300);
+      expect(claimMs!, facts).toBeLessThan(holdMs + 500);
       expect((await w.db.store.findUniqueOrThrow({ where: { id: kept.id } })).ownerId).toBe(w.people.rep1.id);
     }
   }, 120_000);
