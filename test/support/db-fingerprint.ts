@@ -11,7 +11,8 @@ export async function fingerprint(database: Database): Promise<Record<string, st
   const tables =
     database.provider === 'postgresql'
       ? (await db.$queryRawUnsafe<{ name: string }[]>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1`)).map((t) => t.name)
-      : (await db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`)).map((t) => t.name);
+      : // Ordinary tables: a text index (FTS5) and its shadow tables hold nothing but what its table does.
+        (await db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1`)).map((t) => t.name);
   const out: Record<string, string> = {};
   for (const table of tables) {
     const rows = (await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "${table.replace(/"/g, '""')}"`)).map(json).sort();
