@@ -133,7 +133,7 @@ async function attemptSave(
   file: string,
   plan: () => Promise<PlannedSave>,
   o: SaveOptions & { attempt: number },
-): Promise<{ id: number; moved: number; created: boolean } | typeof CHANGED> {
+): Promise<(Committed & { created: boolean }) | typeof CHANGED> {
   const pace = pacer();
   const print = await onTx(deps.db).get<Print>(PRINT, []);
   const p = await plan();
@@ -190,10 +190,9 @@ async function commitSave(
   moves: Map<number | null, number[]>,
   at: string,
   o: SaveOptions & { attempt: number },
-): Promise<{ id: number; moved: number } | typeof CHANGED> {
-
+): Promise<Committed | typeof CHANGED> {
   /** The commit's statements, the same on either connection. */
-  const commit = async (sql: Sql, pace: Pace): Promise<{ id: number; moved: number } | typeof CHANGED> => {
+  const commit = async (sql: Sql, pace: Pace): Promise<Committed | typeof CHANGED> => {
     const now = await sql.get<Print>(PRINT, []);
     if (now?.regions !== print?.regions || now?.units !== print?.units) return CHANGED;
     const r = p.row;
@@ -247,33 +246,43 @@ async function commitSave(
     if (r !== CHANGED) o.committed?.({ inWorker: false, holdMs: performance.now() - t0, attempts: o.attempt });
     return r;
   }
-  {
-    let held = 0;
-    let holdMs = 0;
-    let checkpointed: Promise<unknown> = Promise.resolve();
-    const r = await whileTransactionsWait(db, async () => {
-      held = performance.now();
-      await worker.exec('BEGIN IMMEDIATE');
-      let done = false;
-      try {
-        // Turns of the event loop are safe here: this thread's transactions wait at the gate.
-        const r = await commit(onWorker(worker), pacer());
-        if (r === CHANGED) return r;
-        await worker.exec('COMMIT');
-        done = true;
-        // The log holds every moved store: the worker copies it into the database file, off the event
-        // loop (as the store import does), and this thread's transactions go on once it has begun.
-        const checkpoint = worker.checkpointInBackground();
-        checkpointed = checkpoint.done.catch(() => undefined);
-        await checkpoint.started;
-        return r;
-      } finally {
-        if (!done) await worker.exec('ROLLBACK').catch(() => undefined);
-        holdMs = performance.now() - held;
-      }
-    });
-    await checkpointed;
-    if (r !== CHANGED) o.committed?.({ inWorker: true, holdMs, attempts: o.attempt });
-    return r;
-  }
+  return commitInWorker(db, worker, commit, o);
+}
+
+type Committed = { id: number; moved: number };
+
+/** `commit` in one transaction of the worker's connection, this thread's transactions waiting meanwhile. */
+async function commitInWorker(
+  db: Db,
+  worker: SqliteWorker,
+  commit: (sql: Sql, pace: Pace) => Promise<Committed | typeof CHANGED>,
+  o: SaveOptions & { attempt: number },
+): Promise<Committed | typeof CHANGED> {
+  let held = 0;
+  let holdMs = 0;
+  let checkpointed: Promise<unknown> = Promise.resolve();
+  const r = await whileTransactionsWait(db, async () => {
+    held = performance.now();
+    await worker.exec('BEGIN IMMEDIATE');
+    let done = false;
+    try {
+      // Turns of the event loop are safe here: this thread's transactions wait at the gate.
+      const r = await commit(onWorker(worker), pacer());
+      if (r === CHANGED) return r;
+      await worker.exec('COMMIT');
+      done = true;
+      // The log holds every moved store: the worker copies it into the database file, off the event
+      // loop (as the store import does), and this thread's transactions go on once it has begun.
+      const checkpoint = worker.checkpointInBackground();
+      checkpointed = checkpoint.done.catch(() => undefined);
+      await checkpoint.started;
+      return r;
+    } finally {
+      if (!done) await worker.exec('ROLLBACK').catch(() => undefined);
+      holdMs = performance.now() - held;
+    }
+  });
+  await checkpointed;
+  if (r !== CHANGED) o.committed?.({ inWorker: true, holdMs, attempts: o.attempt });
+  return r;
 }
