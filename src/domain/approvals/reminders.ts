@@ -147,9 +147,9 @@ export async function runApprovalReminders(deps: Deps): Promise<ReminderRun> {
     const planned: Escalation[] = [];
     for (const s of escalations) {
       const active = s.approvers.filter((a) => a.active).map((a) => a.personId);
-      const route = await above(s.unitId, [s.requesterId, ...active]);
+      const route = above(s.unitId, [s.requesterId, ...active]);
       const joins: Escalation['joins'] = (route?.personIds ?? []).map((personId) => ({ personId, onBehalfOfId: null }));
-      const stands = route ? await standInsFor(deps.db, route.personIds, { id: s.requesterId, unitId: s.requesterUnitId }, now, away) : [];
+      const stands = route && away.size ? await standInsFor(deps.db, route.personIds, { id: s.requesterId, unitId: s.requesterUnitId }, now, away) : [];
       joins.push(...stands.filter((x) => !active.includes(x.personId)));
       planned.push({ step: s, joins, waitedHours: Math.floor(waited.get(s.id)! / HOUR_MS), dueReminders: dueOf(waited.get(s.id)!) });
     }
@@ -219,8 +219,8 @@ async function escalateChunk(deps: Deps, planned: Escalation[], hours: number, n
         }
       }
       if (joined.length) {
+        // Told by a message of its own (with the card's buttons); the card itself is redrawn at the decision.
         for (const personId of original) {
-          notices.push(refresh(s, personId, 'escalated'));
           notices.push({ dedupeKey: `approval.escalated:${s.id}:${personId}`, kind: 'approval.escalated', recipientId: personId, payload: { requestId: s.requestId, stepId: s.id } });
         }
         notices.push({ dedupeKey: `approval.update:${s.requestId}:${s.id}:escalated`, kind: 'approval.update', recipientId: s.requesterId, payload: { requestId: s.requestId, stepId: s.id, event: 'escalated' } });

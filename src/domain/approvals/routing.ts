@@ -58,29 +58,32 @@ export async function routeAbove(db: Db | Tx, unitId: number | null, excludeIds:
 }
 
 /**
- * `routeAbove` for many steps at once (the escalation scan): the org tree, each unit's deciders and the
- * admins are read once, then every answer is worked out in memory with the same rules.
+ * `routeAbove` for many steps at once (the escalation scan): the org tree, every unit's lead and the
+ * supervisors, managers and admins are read once (four statements), then every answer is worked out in
+ * memory with `deciders`' rules.
  */
-export async function routerAbove(db: Db | Tx): Promise<(unitId: number | null, excludeIds: number[]) => Promise<Route | null>> {
+export async function routerAbove(db: Db | Tx): Promise<(unitId: number | null, excludeIds: number[]) => Route | null> {
   const { tree } = await orgSnapshot(db);
+  const units = await db.orgUnit.findMany({ select: { id: true, leadId: true } });
+  const active = new Set((await db.person.findMany({ where: { active: true, id: { in: units.map((u) => u.leadId).filter((id): id is number => id !== null) } }, select: { id: true } })).map((p) => p.id));
+  const members = await db.person.findMany({ where: { active: true, role: { in: ['supervisor', 'manager'] } }, select: { id: true, unitId: true }, orderBy: { id: 'asc' } });
+  const top = await admins(db, []);
   const byUnit = new Map<number, number[]>();
-  let top: number[] | null = null;
-  const of = async (u: number) => {
-    let ids = byUnit.get(u);
-    if (!ids) byUnit.set(u, (ids = await deciders(db, u, [])));
-    return ids;
-  };
-  return async (unitId, excludeIds) => {
+  for (const u of units) byUnit.set(u.id, u.leadId !== null && active.has(u.leadId) ? [u.leadId] : []);
+  for (const m of members) {
+    const ids = m.unitId === null ? undefined : byUnit.get(m.unitId);
+    if (ids && !ids.includes(m.id)) ids.push(m.id);
+  }
+  return (unitId, excludeIds) => {
     if (unitId === null) return null;
     const parent = tree.parentOf.get(unitId) ?? null;
     const keep = (ids: number[]) => ids.filter((id) => !excludeIds.includes(id));
     if (parent !== null) {
       for (const u of [parent, ...ancestors(tree, parent)]) {
-        const personIds = keep(await of(u));
+        const personIds = keep(byUnit.get(u) ?? []);
         if (personIds.length) return { unitId: u, personIds };
       }
     }
-    top ??= await admins(db, []);
     const personIds = keep(top);
     return personIds.length ? { unitId: null, personIds } : null;
   };
