@@ -110,6 +110,22 @@ export const consoleStoreRow = (s: SelectedStore): ConsoleStoreRow => ({
   lastVisitAt: s.lastVisitAt,
 });
 
+/**
+ * A filter with a text, searched as the bot searches (pinyin, initials; at most CONSOLE_MATCHES, best
+ * first): the matching ids and the filter on them. Null without a text, or for deleted stores, which
+ * the search never finds (`storeFilterWhere` matches their names instead).
+ */
+export async function searchedFilter(
+  deps: Deps,
+  actor: Actor,
+  scope: Scope,
+  f: StoreFilter,
+): Promise<{ ids: { id: number; why: string | null }[]; where: Prisma.StoreWhereInput } | null> {
+  if (!f.text || f.status === 'deleted') return null;
+  const ids = await storeIdsMatching(deps, actor, f.text, CONSOLE_MATCHES);
+  return { ids, where: { AND: [storeFilterWhere(scope, { ...f, text: undefined }), { id: { in: ids.map((h) => h.id) } }] } };
+}
+
 export async function listConsoleStores(
   deps: Deps,
   actor: Actor,
@@ -117,17 +133,13 @@ export async function listConsoleStores(
 ): Promise<{ rows: ConsoleStoreRow[]; total: number; page: number; pageSize: number }> {
   const f = parse(listSchema, input);
   const { scope } = await scopeFor(deps.db, actor);
-  // Searched as the bot searches (pinyin, initials, ranked), but for deleted stores, which the search never finds.
-  if (f.text && f.status !== 'deleted') {
-    const found = await storeIdsMatching(deps, actor, f.text, CONSOLE_MATCHES);
-    const order = new Map(found.map((h, i) => [h.id, i]));
-    const rows = await deps.db.store.findMany({
-      where: { AND: [storeFilterWhere(scope, { ...f, text: undefined }), { id: { in: [...order.keys()] } }] },
-      select: consoleStoreSelect,
-    });
+  const found = await searchedFilter(deps, actor, scope, f);
+  if (found) {
+    const order = new Map(found.ids.map((h, i) => [h.id, i]));
+    const rows = await deps.db.store.findMany({ where: found.where, select: consoleStoreSelect });
     rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     const shown = rows.slice((f.page - 1) * f.pageSize, f.page * f.pageSize);
-    return { rows: shown.map((r) => ({ ...consoleStoreRow(r), why: found[order.get(r.id)!]!.why })), total: rows.length, page: f.page, pageSize: f.pageSize };
+    return { rows: shown.map((r) => ({ ...consoleStoreRow(r), why: found.ids[order.get(r.id)!]!.why })), total: rows.length, page: f.page, pageSize: f.pageSize };
   }
   const where = storeFilterWhere(scope, f);
   const [total, rows] = await Promise.all([

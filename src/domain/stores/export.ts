@@ -5,7 +5,7 @@ import type { Actor } from '../org/roles.ts';
 import { scopeFor } from '../org/scope.ts';
 import { formatDateTime } from '../time/zone.ts';
 import { parse } from '../validation.ts';
-import { storeFilterSchema, storeFilterWhere } from './console-list.ts';
+import { searchedFilter, storeFilterSchema, storeFilterWhere } from './console-list.ts';
 
 // The stores the actor sees, with the console list's filters, as CSV: UTF-8 with a byte-order mark
 // (without it, Excel reads Chinese as mojibake), CRLF line ends, written a page at a time so that
@@ -34,7 +34,7 @@ export interface StoreExport {
 export async function exportStores(deps: Deps, actor: Actor, filterInput: z.input<typeof storeFilterSchema>, out: StoreExport): Promise<{ rows: number }> {
   const f = parse(storeFilterSchema, filterInput);
   const { scope } = await scopeFor(deps.db, actor);
-  const where = storeFilterWhere(scope, f);
+  const where = (await searchedFilter(deps, actor, scope, f))?.where ?? storeFilterWhere(scope, f);
   const when = (d: Date | null) => (d ? formatDateTime(d, out.timezone) : '');
   await out.write(`\ufeff${csvRows([exportColumns.map((c) => out.labels[c])])}`);
   let rows = 0;

@@ -7,6 +7,7 @@ import { providerOf, sqlitePath } from '../../../../src/db/client.ts';
 import { addPerson, listPeople } from '../../../../src/domain/people/manage.ts';
 import { requestTransferTargets } from '../../../../src/domain/people/team.ts';
 import { listConsoleStores } from '../../../../src/domain/stores/console-list.ts';
+import { exportColumns, exportStores } from '../../../../src/domain/stores/export.ts';
 import { mergeStores } from '../../../../src/domain/stores/merge.ts';
 import { RANK, searchStores } from '../../../../src/domain/stores/search.ts';
 import { createStore, setStoreStatus, updateStore } from '../../../../src/domain/stores/stores.ts';
@@ -168,6 +169,15 @@ describe('the console lists and people', () => {
     const pub = await listConsoleStores(w.deps, w.people.admin, { text: 'haidilao', pool: 'public' });
     expect(pub.rows.map((r) => r.name)).toEqual(['海底捞火锅（滨江店）']);
     expect((await listConsoleStores(w.deps, w.people.admin, { text: 'haidilao', pageSize: 1, page: 2 })).rows.map((r) => r.name)).toEqual(['海底捞火锅（滨江店）']);
+  });
+
+  it('the store export takes the same search', async () => {
+    const parts: string[] = [];
+    const labels = Object.fromEntries(exportColumns.map((c) => [c, c])) as Parameters<typeof exportStores>[3]['labels'];
+    await exportStores(w.deps, w.people.admin, { text: 'cqxm' }, { labels, timezone: 'Asia/Shanghai', write: (c) => void parts.push(c) });
+    const lines = parts.join('').trim().split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('重庆小面');
   });
 
   it('people by pinyin and initials of their names, surnames read as surnames', async () => {
