@@ -10,6 +10,7 @@ import { createScheduler, type SlotResult } from '../src/jobs/scheduler.ts';
 import { nextDailyAt } from '../src/jobs/slots.ts';
 import { summarize, type Suite, type SuiteContext } from './harness.ts';
 import type { DatasetInfo } from './dataset.ts';
+import { approvalRemindersBench } from './approval-reminders.bench.ts';
 
 const SUITE = 'jobs';
 const TICKS = 1_000;
@@ -17,13 +18,14 @@ const TARGET = { tickMs: 5, sweepS: 5, digestS: 20, digestRssMB: 250 } as const;
 
 export const jobsSuite: Suite = {
   name: SUITE,
-  description: 'scheduler tick with nothing due, the sweep and the morning digests through their jobs',
+  description: 'scheduler tick with nothing due, the sweep and the morning digests through their jobs, approval reminders and escalation over 10,000 pending steps',
   async run(ctx) {
     const ds = await ctx.dataset();
     await tickBench(ctx, ds);
     await sweepBench(ctx, ds);
     if (jobs.some((j) => j.name === 'digest')) await digestBench(ctx, ds);
     else ctx.log('  (no digest job in the registry: the digest is not measured)');
+    await approvalRemindersBench(ctx, SUITE);
   },
 };
 

@@ -10,14 +10,13 @@ import { startupSuite } from './startup.bench.ts';
 import { regionsSuite } from './regions.bench.ts';
 import { storeImportSuite } from './store-import.bench.ts';
 import { importLoadSuite } from './import-load.bench.ts';
-import { approvalRemindersSuite } from './approval-reminders.bench.ts';
 import { searchSuite } from './search.bench.ts';
 import { jobsSuite } from './jobs.bench.ts';
 import { ensureDataset, type DatasetInfo } from './dataset.ts';
 import { copyDb, formatTable, machineLines, passed, removeDb, scratchDir, tableHeader, tableRow, type Result, type Suite, type SuiteContext } from './harness.ts';
 
 /** Every suite, in the order they run. Later issues add theirs here. */
-const suites: Suite[] = [coreSuite, botSuite, searchSuite, approvalsSuite, approvalRemindersSuite, jobsSuite, outboxSuite, storeImportSuite, importLoadSuite, regionsSuite, startupSuite];
+const suites: Suite[] = [coreSuite, botSuite, searchSuite, approvalsSuite, jobsSuite, outboxSuite, storeImportSuite, importLoadSuite, regionsSuite, startupSuite];
 
 const started = performance.now();
 const log = (line: string) => console.log(line);
