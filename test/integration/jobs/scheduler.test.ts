@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../../src/domain/clock.ts';
 import { claimSlot, recentRuns } from '../../../src/domain/jobs/runs.ts';
 import { updateSettings } from '../../../src/domain/settings/update.ts';
-import { jobs } from '../../../src/jobs/index.ts';
+import { housekeepingJob } from '../../../src/jobs/housekeeping.job.ts';
 import type { Job } from '../../../src/jobs/job.ts';
 import { createScheduler, type Scheduler } from '../../../src/jobs/scheduler.ts';
 import { dailyAt, slotAt } from '../../../src/jobs/slots.ts';
@@ -11,6 +11,9 @@ import { T0, worldPerTest, type World } from '../../support/world.ts';
 
 let w: World;
 worldPerTest((x) => (w = x));
+
+/** The scheduler's own jobs; the others' are tested in their own files. */
+const jobs = [sweepJob, housekeepingJob];
 
 const HOUR = 3_600_000;
 const at = (iso: string) => new Date(iso);
