@@ -17,6 +17,9 @@ interface Named {
  * wrote the keys of its new name). Runs at every start, after the migrations.
  */
 export async function backfillSearchKeys(deps: { db: Db }): Promise<{ stores: number; people: number }> {
+  // pinyin-pro builds its dictionaries on first use (~0.1 s of one thread): here, at start, rather
+  // than in the middle of the first search or import.
+  searchKeys('老王面馆');
   return {
     stores: await fill(deps.db, 'Store', (name) => searchKeys(name)),
     people: await fill(deps.db, 'Person', personSearchKeys),
