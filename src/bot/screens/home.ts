@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { listApprovals } from '../../domain/approvals/queries.ts';
 import { loadMyDay } from '../../domain/followups/my-day.ts';
 import { listMyOpportunities } from '../../domain/opportunities/opportunities.ts';
+import { awayOf } from '../../domain/people/away.ts';
 import type { Who } from '../context.ts';
 import type { BotDeps } from '../deps.ts';
 import { requestUser } from '../schemas.ts';
@@ -21,12 +22,13 @@ export async function publishHome(client: WebClient, deps: BotDeps, w: Who, slac
 /** A person's App Home as it is now (the outbox publishes it too, after the morning digest). */
 export async function homeViewOf(deps: BotDeps, w: Who): Promise<ReturnType<typeof homeView>> {
   const { actor, reader } = w;
-  const [day, opportunities, approvals] = await Promise.all([
+  const [day, opportunities, approvals, away] = await Promise.all([
     loadMyDay(deps, actor),
     listMyOpportunities(deps, actor, { open: true, take: HOME_OPPORTUNITIES }),
     actor.role === 'rep' ? null : listApprovals(deps, actor, { box: 'todo', take: HOME_APPROVALS }),
+    actor.role === 'rep' ? null : awayOf(deps.db, actor.id, deps.clock.now()),
   ]);
-  return homeView(reader, { name: actor.name, day, opportunities, ...(approvals ? { approvals } : {}) });
+  return homeView(reader, { name: actor.name, day, opportunities, ...(approvals ? { approvals } : {}), ...(away ? { away } : {}) });
 }
 
 /**

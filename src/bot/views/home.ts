@@ -33,6 +33,8 @@ interface HomeData {
   opportunities: { items: HomeOpportunity[]; total: number };
   /** Waiting for my decision (approvers only have any). */
   approvals?: { items: HomeApproval[]; total: number };
+  /** My away period, in force or to come. */
+  away?: { from: string; to: string; started: boolean; delegate: { name: string } };
 }
 
 /** What waits for my decision, first: an approver opens Home to find it. */
@@ -68,6 +70,7 @@ export function homeView(reader: Reader, data: HomeData): { type: 'home'; blocks
       ],
       HOME_QUICK_BLOCK,
     ),
+    ...(data.away ? [context([t(reader, data.away.started ? 'away.home.now' : 'away.home.planned', { from: data.away.from, to: data.away.to, delegate: esc(cut(data.away.delegate.name, 80)) })])] : []),
     divider(),
   ];
   const opps = data.opportunities;

@@ -160,6 +160,8 @@ describe('away with a delegate', () => {
     s.w.clock.set('2026-12-07T04:00:00Z');
     await s.command(HAN, '/crm', `away 2026-12-14 2026-12-15 <@${WANG}|wang>`);
     await s.standin.waitFor(() => s.standin.responses.find((x) => String(x.body.text ?? '').includes('*Han Meimei* is away from 2026-12-14 to 2026-12-15; *Wang Fang* approves in the meantime.')), WAIT_MS);
+    // Home, published again after the command, says it too.
+    await s.standin.waitFor(() => textOf((s.standin.homes.get(HAN)?.view.blocks ?? []) as unknown[]).includes('🏖 Away from 2026-12-14 to 2026-12-15; *Wang Fang* will approve for you.'), WAIT_MS);
     const opened = openModal(HAN);
     await s.action(HAN, { action_id: ids.actions.homeAway, block_id: 'home_quick' }, { view: { id: 'VHOMEHAN', type: 'home', blocks: [] } });
     const view = await opened;
