@@ -76,7 +76,11 @@ async function createStep(tx: Tx, requestId: number, round: number, level: numbe
   await tx.approvalApprover.createMany({ data: route.personIds.map((personId) => ({ stepId: step.id, personId, via: 'route', addedAt: now })) });
   await tx.approvalRequest.update({ where: { id: requestId }, data: { currentStepId: step.id, updatedAt: now } });
   await sendCards(tx, requestId, step.id, route.personIds, now);
-  await addApprovers(tx, { id: step.id, requestId }, await standInsFor(tx, route.personIds, requester, now), 'delegate', 'delegate', now);
+  const stands = await standInsFor(tx, route.personIds, requester, now);
+  const added = await addApprovers(tx, { id: step.id, requestId }, stands, 'delegate', 'delegate', now);
+  for (const d of stands.filter((x) => added.includes(x.personId))) {
+    await audit(tx, { actorId: null, action: 'approval.delegate', entity: 'approval', entityId: requestId, after: { stepId: step.id, delegateId: d.personId, onBehalfOfId: d.onBehalfOfId }, at: now });
+  }
   return step.id;
 }
 

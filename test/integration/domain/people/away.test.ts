@@ -52,6 +52,9 @@ describe('away with a delegate', () => {
     // A new request while away reaches both at once.
     const fresh = await report(w.people.rep2, '外婆家（湖滨店）', 'Tea sets');
     expect(await approversOf(fresh.requestId)).toEqual([['Han Meimei', 'route', true, null], ['Wang Fang', 'delegate', true, 'Han Meimei']]);
+    expect((await w.db.auditLog.findMany({ where: { action: 'approval.delegate', entityId: String(fresh.requestId) } })).map((a) => JSON.parse(a.after!))).toEqual([
+      { stepId: fresh.stepId, delegateId: w.people.mgrWest.id, onBehalfOfId: w.people.sup1.id },
+    ]);
 
     // The delegate decides one: on behalf of the absent approver.
     await decide(w.deps, w.people.mgrWest, fresh.stepId, { decision: 'approve' });
