@@ -4,7 +4,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Deps } from '../domain/deps.ts';
 import { claimSlot, expiredRuns, finishRun, latestSlots, recentRuns, recordSkipped, renewLease, type JobRunView } from '../domain/jobs/runs.ts';
 import type { OutboxWaker } from '../domain/outbox/waker.ts';
-import { loadSettings, type Settings } from '../domain/settings/settings.ts';
+import { loadSettings } from '../domain/settings/settings.ts';
 import type { Job, JobContext, JobOutcome, Slot } from './job.ts';
 
 // The clock of the jobs. node-cron only wakes it once a minute; `tick(now)` does the work and is what
@@ -188,35 +188,49 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   }
 
   async function tickOnce(now: Date): Promise<SlotResult[]> {
-    const settings: Settings = await loadSettings(deps.db);
-    const ctx: JobContext = { deps, settings, ...(waker ? { waker } : {}) };
     const floor = new Date(now.getTime() - LOOKBACK_MS);
-    // Where each job looked last: this process's last tick; on the first, the latest slot recorded
-    // (taken once more: a crash may have left slots of that instant unrun).
-    if (!recorded) recorded = await latestSlots(deps, jobs.map((j) => j.name));
-    const results: SlotResult[] = [];
-    for (const job of jobs) {
-      if (stopping) break;
-      const rec = recorded.get(job.name);
+    // The reads a quiet tick consists of, side by side: the settings, runs whose process died mid-run,
+    // and (on the first tick) where each job looked last — the latest slot recorded, taken once more,
+    // as a crash may have left slots of that instant unrun.
+    const [settings, expired, latest] = await Promise.all([
+      loadSettings(deps.db),
+      expiredRuns(deps, now, floor),
+      recorded ?? latestSlots(deps, jobs.map((j) => j.name)),
+    ]);
+    recorded = latest;
+    const ctx: JobContext = { deps, settings, ...(waker ? { waker } : {}) };
+    const windows = jobs.map((job) => {
+      const rec = latest.get(job.name);
       // A job that never ran (a new database, a new job) looks back the whole bound: its latest slot
       // runs once, and the slots it never had are not recorded as skipped.
       const ranBefore = looked.has(job.name) || rec !== undefined;
       let since = looked.get(job.name) ?? (rec ? new Date(rec.getTime() - 1) : floor);
       if (since < floor) since = floor;
+      return { job, since, ranBefore };
+    });
+    // Which slots are due, asked of every job at once (reads only); run one after another below.
+    const dues = await Promise.all(
+      windows.map(({ job, since }) => (since >= now ? Promise.resolve([] as Slot[]) : Promise.resolve().then(() => job.due(ctx, since, now))).then(
+        (slots) => ({ slots: [...slots].sort((a, b) => a.at.getTime() - b.at.getTime()) }),
+        (e: unknown) => ({ error: e as Error }),
+      )),
+    );
+    const results: SlotResult[] = [];
+    const handled = new Set<string>();
+    for (const [i, { job, since, ranBefore }] of windows.entries()) {
+      if (stopping) break;
       if (since >= now) continue;
+      const due = dues[i]!;
       try {
-        const slots = [...(await job.due(ctx, since, now))].sort((a, b) => a.at.getTime() - b.at.getTime());
-        if (slots.length === 0) {
-          looked.set(job.name, now);
-          continue;
-        }
-        const plan = triage(job, slots, now);
+        if ('error' in due) throw due.error;
+        const plan = triage(job, due.slots, now);
         for (const s of ranBefore ? plan.skip : []) {
           const r = await skip(job, s.slot, s.note);
           if (r) results.push(r);
         }
         for (const slot of plan.run) {
           if (stopping) break;
+          handled.add(`${job.name}\n${slot.key}`);
           results.push(await runSlot(ctx, job, slot, 'schedule', null));
         }
         if (!stopping) looked.set(job.name, now);
@@ -227,17 +241,15 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       }
     }
     // Runs whose process died mid-run (here or elsewhere): taken over once their lease has expired.
-    if (!stopping) {
-      for (const run of await expiredRuns(deps, now, floor)) {
-        if (stopping) break;
-        const job = byName.get(run.job);
-        if (!job) continue;
-        try {
-          const again = (await job.due(ctx, new Date(run.scheduledAt.getTime() - 1), run.scheduledAt)).find((s) => s.key === run.slot);
-          results.push(await runSlot(ctx, job, again ?? { key: run.slot, at: run.scheduledAt }, 'schedule', null));
-        } catch (e) {
-          log(`jobs: ${job.name} ${run.slot}: takeover failed: ${(e as Error).message}`);
-        }
+    for (const run of expired) {
+      if (stopping) break;
+      const job = byName.get(run.job);
+      if (!job || handled.has(`${run.job}\n${run.slot}`)) continue;
+      try {
+        const again = (await job.due(ctx, new Date(run.scheduledAt.getTime() - 1), run.scheduledAt)).find((s) => s.key === run.slot);
+        results.push(await runSlot(ctx, job, again ?? { key: run.slot, at: run.scheduledAt }, 'schedule', null));
+      } catch (e) {
+        log(`jobs: ${job.name} ${run.slot}: takeover failed: ${(e as Error).message}`);
       }
     }
     return results;
