@@ -92,7 +92,9 @@ async function recipients(deps: Deps, companyZone: string): Promise<{ people: (R
  */
 export async function digestZones(deps: Deps, companyZone?: string): Promise<string[]> {
   const company = companyZone ?? (await loadSettings(deps.db)).timezone;
-  const rows = await deps.db.person.findMany({ where: { active: true, slackId: { not: null } }, select: { timezone: true }, distinct: ['timezone'] });
+  // GROUP BY in the database: Prisma's `distinct` reads every person and de-duplicates in memory, and this
+  // runs on every scheduler tick.
+  const rows = await deps.db.person.groupBy({ by: ['timezone'], where: { active: true, slackId: { not: null } } });
   const zones = new Set(rows.map((r) => (r.timezone && isValidTimeZone(r.timezone) ? r.timezone : company)));
   return [...zones].sort();
 }
