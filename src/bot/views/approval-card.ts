@@ -179,16 +179,27 @@ const decisionButton: Record<Decision, { label: BotKey; actionId: string; style?
   reject: { label: 'appr.btn.reject', actionId: ids.actions.rejectRequest, style: 'danger' },
 };
 
-export function decisionButtons(reader: Reader, r: ApprovalRecord, stepId: number): Block[] {
+/**
+ * The viewer's decisions: the step's, except that an approver who joined by escalation is the level
+ * above already — where the step would be sent up to them, they approve it (the engine agrees).
+ */
+function decisionsOf(r: ApprovalRecord, stepId: number, viewerId: number): Decision[] {
+  const s = stepOf(r, stepId);
+  const escalated = s?.approvers.some((a) => a.id === viewerId && a.active && a.via === 'escalated');
+  return escalated ? r.decisions.map((d) => (d === 'send_up' ? 'approve' : d)) : r.decisions;
+}
+
+export function decisionButtons(reader: Reader, r: ApprovalRecord, stepId: number, viewerId: number): Block[] {
   const value = String(stepId);
-  const buttons = r.decisions.map((d) => {
+  const decisions = decisionsOf(r, stepId, viewerId);
+  const buttons = decisions.map((d) => {
     const b = decisionButton[d];
     const confirm = d === 'reject'
       ? { title: t(reader, 'appr.confirm.reject_title'), text: t(reader, 'appr.confirm.reject_text'), confirm: t(reader, 'appr.btn.reject'), deny: t(reader, 'appr.confirm.no') }
       : undefined;
     return button(t(reader, b.label), b.actionId, { value, ...(b.style ? { style: b.style } : {}), ...(confirm ? { confirm } : {}) });
   });
-  const hint = r.decisions.includes('send_up') && r.threshold !== null ? [context([t(reader, 'appr.card.send_up_hint', { threshold: formatMoney(r.threshold, reader.locale) })])] : [];
+  const hint = decisions.includes('send_up') && r.threshold !== null ? [context([t(reader, 'appr.card.send_up_hint', { threshold: formatMoney(r.threshold, reader.locale) })])] : [];
   return [...hint, actions(buttons, decisionBlockId(stepId))];
 }
 
@@ -260,7 +271,7 @@ export function approvalCard(reader: Reader, r: ApprovalRecord, stepId: number, 
   if (s && canDecide(r, stepId, viewerId)) {
     const why = whyMine(reader, s, viewerId);
     if (why) blocks.push(context([why]));
-    blocks.push(...decisionButtons(reader, r, stepId));
+    blocks.push(...decisionButtons(reader, r, stepId, viewerId));
   } else if (s) {
     const lines = cardStatusLines(reader, r, s, viewerId);
     blocks.push(section(lines.join('\n'), undefined, `approval_outcome:${stepId}`));

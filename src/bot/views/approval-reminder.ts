@@ -27,7 +27,7 @@ function facts(reader: Reader, r: ApprovalRecord) {
 /** The card's buttons when the viewer may still decide, and the full record behind Open. */
 function buttonsFor(reader: Reader, r: ApprovalRecord, stepId: number, viewerId: number): Block[] {
   const open = actions([button(t(reader, 'appr.btn.open'), ids.actions.openApproval, { value: String(r.id) })], `approval_reminder_open:${stepId}`);
-  return canDecide(r, stepId, viewerId) ? [...decisionButtons(reader, r, stepId), open] : [open];
+  return canDecide(r, stepId, viewerId) ? [...decisionButtons(reader, r, stepId, viewerId), open] : [open];
 }
 
 /** A reminder to an approver: the n-th of the schedule, or the requester's. */

@@ -167,7 +167,8 @@ export async function decide(deps: Deps, actor: Actor, stepId: number, input: z.
     if (!mine) throw new ForbiddenError('approval.not_your_step');
     // Input is checked after who may act: a late click is told who decided, whatever it carried.
     const v = parse(decideSchema, input);
-    const sendUp = await mustSendUp(tx, step, request);
+    // An approver who joined by escalation is the level above already: they approve rather than send it up to themselves.
+    const sendUp = mine.via === 'escalated' ? false : await mustSendUp(tx, step, request);
     if (v.decision === 'approve' && sendUp) throw new ConflictError('approval.must_send_up');
     if (v.decision === 'send_up' && !sendUp) throw new ConflictError('approval.cannot_send_up');
 

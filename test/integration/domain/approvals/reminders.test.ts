@@ -76,6 +76,17 @@ describe('approval reminders in working hours', () => {
     expect((await rejection(decide(w.deps, w.people.sup1, stepId, { decision: 'approve' }))).key).toBe('approval.already_approved');
   });
 
+  it('above the threshold, the escalated approver (the level above) approves it; the first level still can only send it up', async () => {
+    w.clock.set(local('2026-11-23T10:00'));
+    const s = await w.store('Sunny Cafe');
+    const o = await createOpportunity(w.deps, w.people.rep1, { storeId: s.id, name: 'Big machines', amount: 8_000_000, expectedCloseAt: '2026-12-31' });
+    const stepId = (await approvalRecord(w.db, o.reportRequestId)).currentStepId!;
+    expect(await runAt('2026-11-26T10:15')).toMatchObject({ escalated: 1 });
+    expect((await rejection(decide(w.deps, w.people.sup1, stepId, { decision: 'approve' }))).key).toBe('approval.must_send_up');
+    expect((await rejection(decide(w.deps, w.people.mgrWest, stepId, { decision: 'send_up' }))).key).toBe('approval.cannot_send_up');
+    expect(await decide(w.deps, w.people.mgrWest, stepId, { decision: 'approve' })).toMatchObject({ status: 'approved', nextStepId: null });
+  });
+
   it('a request made on Friday morning waits over the weekend: reminded on Monday at the same time', async () => {
     await report('2026-11-27T10:00');
     expect(await runAt('2026-11-28T23:00')).toMatchObject({ reminded: 0 });

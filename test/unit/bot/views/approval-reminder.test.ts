@@ -53,6 +53,18 @@ describe('cards with delegates and escalation', () => {
     expect(textOf(approvalCard(en, record(up), 11, wang.id).blocks)).toContain('⏫ Escalated to you: it has waited since 2026-11-22 10:00.');
   });
 
+  it('above the threshold, the escalated approver approves where the first level sends up', () => {
+    const up = step({ approvers: [approver(han), approver(wang, 'escalated')] });
+    const r = record(up, { decisions: ['send_up', 'return', 'reject'] });
+    expect(buttons(approvalCard(en, r, 11, wang.id).blocks).map((b) => [b.text.text, b.action_id])).toEqual([
+      ['Approve', ids.actions.approve],
+      ['Return', ids.actions.returnRequest],
+      ['Reject', ids.actions.rejectRequest],
+    ]);
+    expect(textOf(approvalCard(en, r, 11, wang.id).blocks)).not.toContain('approval threshold');
+    expect(buttons(approvalCard(en, r, 11, han.id).blocks).map((b) => b.text.text)).toEqual(['Approve & send up', 'Return', 'Reject']);
+  });
+
   it('a decision by a delegate reads “on behalf of” on every card', () => {
     const s = step({ status: 'approved', decidedBy: wang, decidedAt: T1, onBehalfOf: han, approvers: [approver(han), approver(wang, 'delegate', true, han)] });
     expect(textOf(approvalCard(en, record(s, { status: 'approved' }), 11, han.id).blocks)).toContain('✅ Approved by Wang Fang on behalf of Han Meimei at 2026-11-26 09:00');
