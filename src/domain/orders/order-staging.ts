@@ -88,7 +88,7 @@ export async function commitStagedOrders(
   o: StagedCommitOptions & { attempt: number },
 ): Promise<typeof CHANGED | 'committed'> {
   const pace = pacer();
-  const changes = storeChanges(p.plan.items, p.now, p.settings);
+  const changes = await storeChanges(p.plan.items, p.now, p.settings, pace);
   await worker.exec(STAGE_TABLES);
 
   const inFlight: Promise<void>[] = [];
