@@ -69,7 +69,7 @@ describe('org tree and people in a browser', () => {
     await form.getByLabel('to a rep:').check();
     await form.getByLabel('Rep', { exact: true }).selectOption({ label: 'Sam Carter (Team 1)' });
     await form.getByRole('button', { name: 'Deactivate Li Lei' }).click();
-    await expect(page.getByRole('status').textContent()).resolves.toBe('Li Lei is deactivated: 1 stores handed over, 0 approval steps moved.');
+    await expect(page.getByRole('status').textContent()).resolves.toBe('Li Lei is deactivated: 1 store handed over, 0 approval steps moved.');
     await expect(page.locator('#store-count').textContent()).resolves.toBe('0');
     await expect(page.locator('#deactivate').count()).resolves.toBe(0);
 

@@ -57,7 +57,7 @@ describe('regions on the map, in a browser', () => {
     await clickAt(page, 120.26, 30.305);
     await clickAt(page, 120.2, 30.305);
     await expect(page.locator('#point-count').textContent()).resolves.toBe('5 points');
-    await expect(inside(page).textContent()).resolves.toBe('1 stores inside the outline');
+    await expect(inside(page).textContent()).resolves.toBe('1 store inside the outline');
 
     // Alt-click removes the dent: both stores are inside.
     await page.keyboard.down('Alt');
@@ -69,7 +69,7 @@ describe('regions on the map, in a browser', () => {
 
     // Dragging a corner in and back out again.
     await dragFrom(page, [120.26, 30.305], [120.235, 30.305]);
-    await expect(inside(page).textContent()).resolves.toBe('1 stores inside the outline');
+    await expect(inside(page).textContent()).resolves.toBe('1 store inside the outline');
     await dragFrom(page, [120.235, 30.305], [120.26, 30.305]);
     await expect(inside(page).textContent()).resolves.toBe('2 stores inside the outline');
 

@@ -62,7 +62,7 @@ describe('the store import in a browser', () => {
     await page.getByRole('button', { name: 'Import 2 stores' }).click();
 
     await page.waitForURL(`${cw.url}/console/stores`);
-    await expect(page.getByRole('status').textContent()).resolves.toBe('Imported 2 stores (1 with an owner, 0 contacts); 1 duplicate row(s) skipped.');
+    await expect(page.getByRole('status').textContent()).resolves.toBe('Imported 2 stores (1 with an owner, 0 contacts); 1 duplicate row skipped.');
     const rows = page.locator('table.stores tbody tr');
     await expect(rows.filter({ hasText: '湖畔咖啡' }).locator('td').nth(4).textContent()).resolves.toBe('Li Lei');
     await expect(rows.filter({ hasText: '钱江小馆' }).count()).resolves.toBe(1);

@@ -33,7 +33,7 @@ export const approvals = bundle({
     'appr.fact.won_at': '*Signed on*\n{date}',
     'appr.fact.contract_no': '*Contract no.*\n{value}',
     'appr.fact.transfer_to': '*Transfer to*\n{name}',
-    'appr.fact.days': '*Extend by*\n{days} days',
+    'appr.fact.days': '*Extend by*\n{days} {days:day|days}',
     'appr.fact.reason': '*Reason*\n{value}',
     'appr.fact.note': '*Note*\n{value}',
     'appr.fact.competitors': '*Competitors*\n{value}',
@@ -142,7 +142,7 @@ export const approvals = bundle({
 
     // /crm approvals
     'appr.list.header': 'Approvals',
-    'appr.list.text': 'Approvals: {todo} waiting for you, {mine} requests of yours.',
+    'appr.list.text': 'Approvals: {todo} waiting for you, {mine} {mine:request|requests} of yours.',
     'appr.list.todo': '*Waiting for me* ({total})',
     'appr.list.done': '*Decided by me* ({total})',
     'appr.list.mine': '*My requests* ({total})',

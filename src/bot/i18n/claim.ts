@@ -20,7 +20,7 @@ export const claim = bundle({
     'claim.claimed': '*{name}* ({code}) is yours, protected until {until}. Your pool: {held} / {cap}.',
     'claim.failed': '*{name}*: {reason}',
     'claim.cap_next': 'The protection of your next store ends on {date}.',
-    'claim.too_long': 'That is too long: type at most {max} characters of a name, code or phone.',
+    'claim.too_long': 'That is too long: type at most {max} {max:character|characters} of a name, code or phone.',
   },
   'zh-CN': {
     'claim.title': '认领门店',

@@ -8,9 +8,9 @@ export const notices = bundle({
     'notice.transferred_from': '{by} transferred *{store}* ({code}) from you to {to}.',
     'notice.extended': '{by} extended the protection of *{store}* ({code}) until {until}.',
     'notice.auto_returned': '*{store}* ({code}) went back to the public pool: its protection ended on {until}.',
-    'notice.auto_returned_cooldown': 'You can claim it again after {days} day(s).',
-    'notice.return_warning': '*{store}* ({code}) goes back to the public pool on {until}, in {days} day(s).',
-    'notice.return_warning_visit': 'A visit in person keeps it for {days} more day(s).',
+    'notice.auto_returned_cooldown': 'You can claim it again after {days} {days:day|days}.',
+    'notice.return_warning': '*{store}* ({code}) goes back to the public pool on {until}, in {days} {days:day|days}.',
+    'notice.return_warning_visit': 'A visit in person keeps it for {days} more {days:day|days}.',
     'notice.reason': 'Reason: {reason}',
   },
   'zh-CN': {

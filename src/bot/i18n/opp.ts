@@ -24,7 +24,7 @@ export const opp = bundle({
     'opp.stage.lost': 'Lost',
     'opp.amount_format': 'Type an amount like 12800 or 12,800.50 (at most 2 decimals).',
     'opp.hint.no_match': 'No store matches “{text}”: search for it below.',
-    'opp.hint.many': '{count} stores match “{text}”: pick one below.',
+    'opp.hint.many': '{count} {count:store matches|stores match} “{text}”: pick one below.',
     'opp.hint.not_visible': 'That store is not one you can see: pick another below.',
     'opp.created': '✅ Opportunity *{name}* registered for *{store}*.',
     'opp.created_fields': 'Amount *{amount}* · expected close *{close}* · stage *{stage}*',

@@ -5,11 +5,11 @@ import { bundle } from '../../i18n/bundle.ts';
 export const scheduled = bundle({
   en: {
     'digest.header': 'Good morning, {name} · {date}',
-    'digest.text': 'Your day: {overdue} overdue, {today} due today, {ending} stores whose protection ends soon, {approvals} waiting for your approval.',
+    'digest.text': 'Your day: {overdue} overdue, {today} due today, {ending} {ending:store|stores} whose protection ends soon, {approvals} waiting for your approval.',
     'digest.approvals': '*Waiting for your approval* ({count})',
     'digest.approval_line': '• {flow} · *{store}* · from {requester}, since {since}',
     'digest.approvals_hint': 'Decide on the cards in your DMs with Seaboard, or list them with `/crm approvals`.',
-    'digest.yesterday': 'Yesterday: {visits} visit(s) logged, {claims} store(s) claimed.',
+    'digest.yesterday': 'Yesterday: {visits} {visits:visit|visits} logged, {claims} {claims:store|stores} claimed.',
     'reminder.headline': '⏰ Follow-up due {when}: *{store}* `{code}`',
     'reminder.text': 'Follow-up due: {store}',
     'followup.snooze.hour': 'Snooze 1 h',
@@ -17,7 +17,7 @@ export const scheduled = bundle({
     'returned.one': '*{store}* ({code}) went back to the public pool: its protection ended on {until}.',
     'returned.many': '{count} of your stores went back to the public pool: their protection ended.',
     'returned.line': '• *{store}* `{code}` · ended {until}',
-    'returned.team': '{count} store(s) of your team went back to the public pool at the sweep of {at}.',
+    'returned.team': '{count} {count:store|stores} of your team went back to the public pool at the sweep of {at}.',
     'returned.team_owner': '• {name}: {count}',
     'warning.btn.request_extend': 'Request an extension',
   },

@@ -7,7 +7,7 @@ export const wizardText = bundle({
     'wizard.upload': 'Upload and choose columns',
     'wizard.no_file': 'Choose a CSV file to upload.',
     'wizard.mapping': 'Which column holds what?',
-    'wizard.file_facts': '{name}: {rows} rows, read as {encoding}.',
+    'wizard.file_facts': '{name}: {rows} {rows:row|rows}, read as {encoding}.',
     'wizard.choose_column': '— choose a column —',
     'wizard.not_in_file': '— not in the file —',
     'wizard.required': 'required',

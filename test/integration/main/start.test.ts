@@ -62,7 +62,7 @@ describe('npm run crm -- import', () => {
     ].join('\n'));
     const r = crm(['import', bad], url);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('The file has 2 problem(s); nothing was written.');
+    expect(r.stderr).toContain('The file has 2 problems; nothing was written.');
     expect(r.stderr).toContain('people[3].unit: no unit "hz-wst"');
     expect(r.stderr).toContain('regions[0].polygon: crosses itself');
     const again = crm(['import', 'examples/org.yaml', '--dry-run'], url);

@@ -43,7 +43,7 @@ describe('message catalogs', () => {
     expect(t(zh, 'pool.cooldown', { until: new Date('2026-11-29T02:00:00Z') })).toBe('您最近释放过该门店，2026-11-29 10:00 之后才能再次认领。');
     expect(t({ locale: 'en', timezone: 'UTC' }, 'pool.owned', { until: null })).toBe('Someone else already owns this store (protected until —).');
     const e = new InvalidInputError('import.invalid', { count: 1 }, [{ path: 'people[3].unit', key: 'import.no_unit', params: { value: 'hz-wst' } }]);
-    expect(describeError({ locale: 'en', timezone: 'UTC' }, e)).toBe('The file has 1 problem(s); nothing was written.\n  people[3].unit: no unit "hz-wst"');
+    expect(describeError({ locale: 'en', timezone: 'UTC' }, e)).toBe('The file has 1 problem; nothing was written.\n  people[3].unit: no unit "hz-wst"');
     expect([toLocale('zh_CN'), toLocale('zh-TW'), toLocale('en-US'), toLocale(null)]).toEqual(['zh-CN', 'zh-CN', 'en', 'en']);
   });
 });

@@ -28,8 +28,15 @@
   else mapEl.classList.add('plain');
   var canvas = L.canvas({ padding: 0.3 });
 
+  // The server's texts keep `{count}` and its plural forms `{count:store|stores}`: the form is chosen
+  // here, with the page language's plural rules, as the server chooses it.
+  var plurals = new Intl.PluralRules(document.documentElement.lang || 'en');
   var fill = function (template, count) {
-    return template.replace('{count}', String(count));
+    return template
+      .replace(/\{count:([^{}|]*)\|([^{}]*)\}/g, function (_, one, other) {
+        return plurals.select(count) === 'one' ? one : other;
+      })
+      .replace('{count}', String(count));
   };
   var toLatLng = function (p) {
     return L.latLng(p[1], p[0]);

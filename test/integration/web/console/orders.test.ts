@@ -138,7 +138,7 @@ describe('the CSV import', () => {
     const chosen = { orderNo: 'order_no', storeCode: 'store_code', amount: 'amount', orderedAt: 'ordered_at' };
     const preview = await admin.post(`/console/orders/import/${id}/preview`, chosen);
     expect(preview.status).toBe(422);
-    expect(preview.text).toContain('3 problem(s) found. Nothing was imported');
+    expect(preview.text).toContain('3 problems found. Nothing was imported');
     expect(preview.text).toMatch(/<td class="num">3<\/td><td>amount<\/td><td class="error">&quot;&lt;script&gt;alert\(1\)&lt;\/script&gt;&quot; is not an amount/);
     expect(preview.text).toMatch(/<td class="num">4<\/td><td>store_code<\/td><td class="error">No store with code NOPE\.<\/td>/);
     expect(preview.text).toMatch(/<td class="num">5<\/td><td>ordered_at<\/td>/);

@@ -178,7 +178,7 @@ describe('people pages', () => {
     expect(await people()).toEqual(before);
 
     const res = await mgrWest.post(`/console/people/${rep3.id}/deactivate`, { to: 'rep', toPersonId: String(rep1.id) });
-    expect(await flashAfter(mgrWest, res)).toBe('刘洋 is deactivated: 1 stores handed over, 0 approval steps moved.');
+    expect(await flashAfter(mgrWest, res)).toBe('刘洋 is deactivated: 1 store handed over, 0 approval steps moved.');
     expect((await cw.w.store('Green Leaf Bakery')).ownerId).toBe(rep1.id);
     const page = await mgrWest.get(`/console/people/${rep3.id}`);
     expect(page.text).toContain('(deactivated)');

@@ -141,7 +141,7 @@ describe('POST /console/regions (new region)', () => {
     const north = await region('north');
     expect(res.headers.get('location')).toBe(`/console/regions/${north.id}`);
     const page = await follow(admin, res);
-    expect(page.text).toContain(`Saved region North ${ESCAPED}: 1 stores moved.`);
+    expect(page.text).toContain(`Saved region North ${ESCAPED}: 1 store moved.`);
     expect(page.text).not.toContain(XSS);
     expect(north.name).toBe(`North ${XSS}`);
     expect((await cw.w.db.store.findUniqueOrThrow({ where: { code: 'TNORTH1' } })).regionId).toBe(north.id);
@@ -222,7 +222,7 @@ describe('POST /console/regions/import', () => {
     );
     const res = await admin.upload('/console/regions/import', {}, { name: 'r.geojson', content: file });
     expect(res.status).toBe(422);
-    expect(res.text).toContain('The file has 2 problem(s); nothing was written.');
+    expect(res.text).toContain('The file has 2 problems; nothing was written.');
     expect(res.text).toContain('features[1].geometry: is a Point, not a Polygon');
     expect(res.text).toContain(`features[2].geometry: overlaps region &quot;North ${ESCAPED} (north)&quot;`);
     expect(res.text).not.toContain(XSS);

@@ -138,7 +138,7 @@ describe('POST /console/stores/transfer', () => {
     const res = await mgrWest.post('/console/stores/transfer', { storeIds: [String(cafe.id), String(bakery.id)], toPersonId: String(rep2.id), reason: 'rebalance', back: 'pool=private' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/console/stores?pool=private');
-    expect((await mgrWest.get('/console/stores?pool=private')).text).toContain('2 store(s) transferred to Sam Carter.');
+    expect((await mgrWest.get('/console/stores?pool=private')).text).toContain('2 stores transferred to Sam Carter.');
     for (const s of [cafe, bakery]) {
       const after = await cw.w.db.store.findUniqueOrThrow({ where: { id: s.id } });
       expect(after.ownerId).toBe(rep2.id);
@@ -210,7 +210,7 @@ describe('the CSV import', () => {
     const id = uploadId(up.headers.get('location'));
     const mapping = await admin.get(`/console/stores/import/${id}`);
     expect(mapping.status).toBe(200);
-    expect(mapping.text).toContain('门店.csv: 1 rows, read as GBK / GB18030.');
+    expect(mapping.text).toContain('门店.csv: 1 row, read as GBK / GB18030.');
     expect(mapping.text).toContain('<option value="门店名称" selected>');
     expect(mapping.text).toContain('<option value="纬度" selected>');
     expect((await mgrWest.get(`/console/stores/import/${id}`)).status).toBe(404);
@@ -223,7 +223,7 @@ describe('the CSV import', () => {
     const id = uploadId(up.headers.get('location'));
     const res = await admin.post(`/console/stores/import/${id}/preview`, mapped({ name: 'name', phone: 'phone', lng: 'lng' }));
     expect(res.status).toBe(422);
-    expect(res.text).toContain('1 required field(s) have no column: choose them.');
+    expect(res.text).toContain('1 required field has no column: choose them.');
     expect(res.text).toContain('choose the column that holds this (required)');
   });
 
@@ -240,7 +240,7 @@ describe('the CSV import', () => {
     expect(preview.text).toContain('Rows with problems: 2.');
     expect(preview.text).toMatch(/<td class="num">3<\/td><td>phone<\/td><td class="error">is not valid<\/td>/);
     expect(preview.text).toMatch(/<td class="num">4<\/td><td>lng, lat<\/td><td class="error">The location \(100, 30\) is outside every sales region.<\/td>/);
-    expect(preview.text).toMatch(/<button type="submit" disabled>Import 1 stores<\/button>/);
+    expect(preview.text).toMatch(/<button type="submit" disabled>Import 1 store<\/button>/);
     expect(preview.text).not.toContain(XSS);
 
     const before = await counts();
@@ -264,7 +264,7 @@ describe('the CSV import', () => {
     const before = await counts();
     const applied = await mgrWest.post(`/console/stores/import/${id}/apply`, chosen);
     expect(applied.status).toBe(403);
-    expect(applied.text).toContain('1 row(s) are outside your part of the company; nothing was written.');
+    expect(applied.text).toContain('1 row is outside your part of the company; nothing was written.');
     expect(await counts()).toEqual(before);
   });
 
@@ -286,7 +286,7 @@ describe('the CSV import', () => {
     expect(applied.status).toBe(303);
     expect(applied.headers.get('location')).toBe('/console/stores');
     const list = await admin.get('/console/stores');
-    expect(list.text).toContain('Imported 2 stores (1 with an owner, 0 contacts); 1 duplicate row(s) skipped.');
+    expect(list.text).toContain('Imported 2 stores (1 with an owner, 0 contacts); 1 duplicate row skipped.');
     expect(list.text).toContain(ESCAPED);
     expect(list.text).toContain('Tea Two');
     const after = await counts();

@@ -90,7 +90,7 @@ describe('the morning digest', () => {
     expect(text).toContain('• *Green Leaf* `CRM9` · ends 2026-11-24 21:00');
     expect(text).toContain('*Waiting for your approval* (2)');
     expect(text).toContain('Opportunity report · *Sunny Cafe* · from Li Lei, since 2026-11-21 20:00');
-    expect(text).toContain('Yesterday: 3 visit(s) logged, 1 store(s) claimed.');
+    expect(text).toContain('Yesterday: 3 visits logged, 1 store claimed.');
     const done = elements(m.blocks as Json[]).filter((e) => e.action_id === ids.actions.followUpDone);
     expect(done.map((e) => e.value)).toEqual(['1', '2']);
     const snooze = elements(m.blocks as Json[]).find((e) => e.action_id === ids.actions.followUpSnooze);

@@ -14,8 +14,8 @@ const elements = (blocks: Json[]) => blocks.flatMap((b) => (b.type === 'actions'
 describe('a warning before a return', () => {
   it('says when, and offers Log a visit, Request an extension and Release on the store', () => {
     const m = warningMessage(en, { store: { id: 5, name: 'Sunny Cafe', code: 'CRM5' }, until, days: 3, visitExtendsDays: 14 });
-    expect(textOf(m.blocks)).toContain('*Sunny Cafe* (CRM5) goes back to the public pool on 2026-12-22 10:00, in 3 day(s).');
-    expect(textOf(m.blocks)).toContain('A visit in person keeps it for 14 more day(s).');
+    expect(textOf(m.blocks)).toContain('*Sunny Cafe* (CRM5) goes back to the public pool on 2026-12-22 10:00, in 3 days.');
+    expect(textOf(m.blocks)).toContain('A visit in person keeps it for 14 more days.');
     expect(elements(m.blocks as Json[]).map((b) => [b.action_id, b.value, b.text.text])).toEqual([
       [ids.actions.logVisit, '5', 'Log visit'],
       [ids.actions.openRequestExtend, '5', 'Request an extension'],
@@ -37,7 +37,7 @@ describe('returns told after a sweep', () => {
   it('one store: the sentence of its return, and the cool-down', () => {
     const m = returnedMessage(en, { stores: [store(1)], total: 1, cooldownDays: 7 });
     expect(textOf(m.blocks)).toContain('*Store &lt;1&gt;* (C1) went back to the public pool: its protection ended on 2026-12-22 10:00.');
-    expect(textOf(m.blocks)).toContain('You can claim it again after 7 day(s).');
+    expect(textOf(m.blocks)).toContain('You can claim it again after 7 days.');
   });
 
   it('several: one message listing them, cut with “…and N more”', () => {
@@ -51,7 +51,7 @@ describe('returns told after a sweep', () => {
   it('a supervisor’s summary: the team’s count, by owner, and the stores', () => {
     const m = teamReturnedMessage(en, { at: until, total: 3, owners: [{ name: 'Li Lei', count: 1 }, { name: 'Sam Carter', count: 2 }], stores: [store(1), store(2), store(3)] });
     const text = textOf(m.blocks);
-    expect(text).toContain('3 store(s) of your team went back to the public pool at the sweep of 2026-12-22 10:00.');
+    expect(text).toContain('3 stores of your team went back to the public pool at the sweep of 2026-12-22 10:00.');
     expect(text.indexOf('• Sam Carter: 2')).toBeLessThan(text.indexOf('• Li Lei: 1'));
     expect(text).toContain('`C3`');
   });
