@@ -10,7 +10,7 @@ import { importOrg, type ImportReport } from '../domain/imports/org-import.ts';
 import { sweepAutoReturn } from '../domain/pools/sweep.ts';
 import { regradeAll } from '../domain/grades/grades.ts';
 import { formatDateTime } from '../domain/time/zone.ts';
-import { describeError } from '../i18n/index.ts';
+import { describeError, describeIssue } from '../i18n/index.ts';
 import { jobs } from '../jobs/index.ts';
 import { createScheduler, UnknownJobError, type SlotResult } from '../jobs/scheduler.ts';
 import { backfillSearchKeys } from '../domain/search/backfill.ts';
@@ -43,6 +43,7 @@ function printReport(r: ImportReport, dryRun: boolean): void {
   console.log(line('regions', r.regions));
   console.log(`${line('stores', r.stores)}, ${r.stores.relocated} moved to another region`);
   if (r.settings) console.log(`  settings ${r.settings} set`);
+  for (const w of r.warnings) console.log(`  warning: ${describeIssue(reader, w)}`);
 }
 
 async function main(argv: string[]): Promise<number> {

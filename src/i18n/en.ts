@@ -174,6 +174,7 @@ export const en = {
   'import.unit_cycle': 'unit "{value}" would be its own ancestor',
   'import.unit_required': 'a {role} needs a unit',
   'import.bad_timezone': 'unknown time zone "{value}"',
+  'import.unknown_locale': 'no language for locale "{value}": the person reads the default (their Slack’s language, else English)',
 
   // org tree and people (console)
   'org.needs_manager': 'Only a manager or an admin can change the org tree.',

@@ -176,6 +176,7 @@ export const zhCN: Record<MessageKey, string> = {
   'import.unit_cycle': '组织 "{value}" 会成为自己的上级',
   'import.unit_required': '{role} 必须属于一个组织',
   'import.bad_timezone': '未知时区 "{value}"',
+  'import.unknown_locale': '没有与语言代码 "{value}" 对应的语言：此人使用默认语言（其 Slack 的语言，否则为英文）',
 
   // org tree and people (console)
   'org.needs_manager': '只有城市经理或管理员可以修改组织结构。',

@@ -15,10 +15,10 @@ import { isValidTimeZone } from '../time/zone.ts';
 import { issuesFromZod } from '../validation.ts';
 import { relocateStores } from '../regions/relocate.ts';
 import { personSearchKeys, searchKeys } from '../search/keys.ts';
+import { matchLocale } from '../../i18n/locale.ts';
 
 const keySchema = z.string().trim().min(1).max(40).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/);
 const slackIdSchema = z.string().trim().regex(/^[UW][A-Z0-9]{2,20}$/);
-export const locales = ['en', 'zh-CN'] as const;
 
 const unitSchema = z.object({ key: keySchema, name: z.string().trim().min(1).max(80), parent: keySchema.optional(), lead: slackIdSchema.optional() }).strict();
 const personSchema = z
@@ -28,7 +28,8 @@ const personSchema = z
     role: roleSchema,
     unit: keySchema.optional(),
     email: z.string().trim().max(120).pipe(z.email()).optional(),
-    locale: z.enum(locales).optional(),
+    // Any locale tag (`en-US`, `zh-Hans`, `zh_CN`): mapped to a catalog; one we have none for is a warning.
+    locale: z.string().trim().max(35).optional(),
     timezone: z.string().trim().max(64).optional(),
     active: z.boolean().optional(),
   })
@@ -73,6 +74,8 @@ export interface ImportReport {
   regions: { created: number; updated: number };
   stores: { created: number; updated: number; relocated: number };
   settings: number;
+  /** What was read differently from the file without refusing it: a locale tag with no catalog. */
+  warnings: Issue[];
 }
 
 interface Known {
@@ -234,6 +237,7 @@ export async function importOrg(deps: Deps, input: unknown, opts: { dryRun?: boo
     regions: { created: 0, updated: 0 },
     stores: { created: 0, updated: 0, relocated: 0 },
     settings: 0,
+    warnings: [],
   };
   const run = async (tx: Tx) => {
     const audits: AuditEntry[] = [];
@@ -263,14 +267,17 @@ export async function importOrg(deps: Deps, input: unknown, opts: { dryRun?: boo
     }
 
     const personIds = new Map<string, number>();
-    for (const p of file.people) {
+    for (const [i, p] of file.people.entries()) {
+      // A tag we have no catalog for leaves the person on the default (their Slack's language, else English).
+      const locale = p.locale === undefined || p.locale === '' ? null : matchLocale(p.locale);
+      if (p.locale && !locale) report.warnings.push(issue(`people[${i}].locale`, 'import.unknown_locale', { value: p.locale }));
       const data = {
         name: p.name,
         ...personSearchKeys(p.name),
         role: p.role,
         unitId: p.unit ? await unitId(p.unit) : null,
         email: p.email ?? null,
-        locale: p.locale ?? null,
+        locale,
         timezone: p.timezone ?? null,
         ...(p.active === undefined ? {} : { active: p.active, deactivatedAt: p.active ? null : now }),
       };
@@ -280,7 +287,7 @@ export async function importOrg(deps: Deps, input: unknown, opts: { dryRun?: boo
         : await tx.person.create({ data: { slackId: p.slackId, ...data } });
       report.people[existing ? 'updated' : 'created']++;
       personIds.set(p.slackId, row.id);
-      log(existing ? 'person.update' : 'person.create', 'person', row.id, p);
+      log(existing ? 'person.update' : 'person.create', 'person', row.id, { ...p, locale });
     }
     const personId = async (slackId: string) =>
       personIds.get(slackId) ?? (await tx.person.findUniqueOrThrow({ where: { slackId }, select: { id: true } })).id;

@@ -11,6 +11,7 @@ import { idSchema } from '../stores/fields.ts';
 import { isValidTimeZone } from '../time/zone.ts';
 import { parse, plainText } from '../validation.ts';
 import { personSearchKeys } from '../search/keys.ts';
+import { locales, matchLocale } from '../../i18n/locale.ts';
 import { rankByName } from '../search/match.ts';
 
 export type { Person };
@@ -18,7 +19,7 @@ export type { Person };
 // People as the console manages them. An admin manages everyone; a manager only the people of its
 // subtree, never admins, and never its own role or unit (its position is decided above it).
 
-export const personLocales = ['en', 'zh-CN'] as const;
+export const personLocales = locales;
 const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : v);
 /** A text a form may leave empty: '' means "none" (null). */
 const optionalText = <S extends z.ZodType>(s: S) => z.preprocess(blankToNull, s.nullable()).optional();
@@ -30,7 +31,8 @@ export const slackIdSchema = z.string().trim().regex(/^[UW][A-Z0-9]{2,20}$/, 'pe
 
 const fields = {
   email: optionalText(emailSchema),
-  locale: optionalText(z.enum(personLocales)),
+  // A locale tag (`en-US`, `zh-Hans`) reads as its catalog; one we have none for is refused here, where a form chooses.
+  locale: optionalText(z.preprocess((v) => (typeof v === 'string' ? (matchLocale(v) ?? v) : v), z.enum(personLocales))),
   timezone: optionalText(timezoneSchema),
   slackId: optionalText(slackIdSchema),
 };
@@ -338,7 +340,7 @@ function profileOf(m: z.output<typeof slackMemberSchema>): SlackProfile | null {
     teamId: m.team_id ?? null,
     name: name.slice(0, 80),
     ...(email && emailSchema.safeParse(email).success ? { email } : {}),
-    ...(m.locale ? { locale: /^zh/i.test(m.locale) ? 'zh-CN' : 'en' } : {}),
+    ...(matchLocale(m.locale) ? { locale: matchLocale(m.locale)! } : {}),
     ...(m.tz && isValidTimeZone(m.tz) ? { timezone: m.tz } : {}),
   };
 }

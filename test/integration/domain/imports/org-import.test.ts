@@ -3,7 +3,7 @@ import { DomainError } from '../../../../src/domain/errors.ts';
 import { importOrg } from '../../../../src/domain/imports/org-import.ts';
 import { writeSettings } from '../../../../src/domain/settings/settings.ts';
 import { claimStore } from '../../../../src/domain/pools/pools.ts';
-import { describeError } from '../../../../src/i18n/index.ts';
+import { describeError, describeIssue } from '../../../../src/i18n/index.ts';
 import { orgFile, worldPerTest, type World } from '../../../support/world.ts';
 
 let w: World;
@@ -105,6 +105,24 @@ describe('org import', () => {
     const report = await importOrg(w.deps, file, { dryRun: true });
     expect(report.stores.created).toBe(1);
     expect(await counts()).toEqual(before);
+  });
+
+  it('reads people’s locale tags as Slack and spreadsheets write them; a tag with no language is a warning, not a refusal', async () => {
+    const file = orgFile() as { people: Obj[] };
+    const tags = { U0LOC01: 'en-US', U0LOC02: 'en-GB', U0LOC03: 'zh-Hans', U0LOC04: 'zh-Hans-CN', U0LOC05: 'zh-SG', U0LOC06: 'zh_CN', U0LOC07: 'zh-TW', U0LOC08: 'zh-Hant-HK', U0LOC09: 'xx-YY' };
+    for (const [slackId, locale] of Object.entries(tags)) file.people.push({ slackId, name: `Person ${slackId}`, role: 'rep', unit: 'hz-west-t1', locale });
+    const report = await importOrg(w.deps, file);
+    expect(report.people.created).toBe(9);
+    const stored = await w.db.person.findMany({ where: { slackId: { in: Object.keys(tags) } }, orderBy: { slackId: 'asc' }, select: { locale: true } });
+    expect(stored.map((p) => p.locale)).toEqual(['en', 'en', 'zh-CN', 'zh-CN', 'zh-CN', 'zh-CN', 'zh-CN', 'zh-CN', null]);
+    const index = file.people.length - 1;
+    expect(report.warnings.map((i) => describeIssue(en, i))).toEqual([
+      `people[${index}].locale: no language for locale "xx-YY": the person reads the default (their Slack’s language, else English)`,
+    ]);
+    // Re-applied, the file reads the same and warns again.
+    expect((await importOrg(w.deps, file)).warnings).toHaveLength(1);
+    // The people the example company already had are as they were.
+    expect((await w.db.person.findUniqueOrThrow({ where: { slackId: 'U0REP1' } })).locale).toBe('zh-CN');
   });
 
   it('moving a region border moves the stores inside it', async () => {

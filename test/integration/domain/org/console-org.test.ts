@@ -327,3 +327,22 @@ describe('Slack import', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('locale tags from Slack and the people form', () => {
+  it('reads Slack’s and a form’s locale tags as a catalog; a Slack tag with no catalog leaves the person’s language as it was', async () => {
+    const t2 = await unit('hz-west-t2');
+    const users = [
+      { id: 'U0LOC1', name: 'a', real_name: 'Hans Person', locale: 'zh-Hans-CN', profile: { real_name: 'Hans Person' } },
+      { id: 'U0LOC2', name: 'b', real_name: 'Taipei Person', locale: 'zh-TW', profile: { real_name: 'Taipei Person' } },
+      { id: 'U0LOC3', name: 'c', real_name: 'Paris Person', locale: 'fr-FR', profile: { real_name: 'Paris Person' } },
+      { id: 'U0REP2', name: 'sam', real_name: 'Sam Carter', locale: 'en-GB', profile: { real_name: 'Sam Carter' } },
+    ];
+    await importSlackUsers(w.deps, w.people.admin, { unitId: t2.id, users });
+    const locale = async (slackId: string) => (await w.db.person.findUniqueOrThrow({ where: { slackId } })).locale;
+    expect([await locale('U0LOC1'), await locale('U0LOC2'), await locale('U0LOC3'), await locale('U0REP2')]).toEqual(['zh-CN', 'zh-CN', null, 'en']);
+
+    const edited = await updatePerson(w.deps, w.people.admin, { personId: w.people.rep2.id, locale: 'zh-Hans' });
+    expect(edited.locale).toBe('zh-CN');
+    await expect(updatePerson(w.deps, w.people.admin, { personId: w.people.rep2.id, locale: 'xx-YY' })).rejects.toMatchObject({ issues: [{ path: 'locale' }] });
+  });
+});
