@@ -7,6 +7,7 @@ import { loadSettings } from '../../domain/settings/settings.ts';
 import { toLocale } from '../../i18n/index.ts';
 import { html } from '../html.ts';
 import { errorSummary, input, text } from './forms.ts';
+import { chosenLocale } from './language.ts';
 import { cookieOf, csrfField, formErrors, handler, maybeSession, redirectWith, render, session, setSession, tr, trMessage, type ConsoleDeps } from './kit.ts';
 
 export const SESSION_COOKIE = 'sb_session';
@@ -98,7 +99,8 @@ export function requireSession(cd: ConsoleDeps) {
     const settings = await loadSettings(cd.deps.db);
     setSession(req, {
       ...active,
-      reader: { locale: toLocale(active.actor.locale), timezone: active.actor.timezone ?? settings.timezone },
+      // The language chosen with the header's switch, else the person's, else English.
+      reader: { locale: chosenLocale(req, active.account.id) ?? toLocale(active.actor.locale), timezone: active.actor.timezone ?? settings.timezone },
     });
     next();
   };
@@ -116,7 +118,7 @@ export function requireCsrf(req: Request, res: Response, next: NextFunction): vo
 /** An account signed in with a one-time password goes nowhere but the password page. */
 export function requireOwnPassword(req: Request, res: Response, next: NextFunction): void {
   const s = maybeSession(req);
-  if (s?.account.mustChangePassword && req.path !== '/password' && req.path !== '/sign-out') {
+  if (s?.account.mustChangePassword && req.path !== '/password' && req.path !== '/sign-out' && req.path !== '/language') {
     res.redirect(303, '/console/password');
     return;
   }

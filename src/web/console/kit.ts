@@ -6,7 +6,7 @@ import { ForbiddenError, isDomainError, NotFoundError, type DomainError, type Me
 import type { Deps } from '../../domain/deps.ts';
 import type { Actor } from '../../domain/org/roles.ts';
 import type { Scheduler } from '../../jobs/scheduler.ts';
-import { describeIssue, type Reader } from '../../i18n/index.ts';
+import { describeIssue, fromAcceptLanguage, type Reader } from '../../i18n/index.ts';
 import { formatMoney, type MoneyOptions } from '../../i18n/money.ts';
 import { html, type Html } from '../html.ts';
 import { t, tCode, tMessage, type ConsoleKey, type ConsoleKeyPrefix } from '../i18n/index.ts';
@@ -50,7 +50,8 @@ export function session(req: Request): Session {
 export const maybeSession = (req: Request): Session | null => (req as ConsoleRequest)[SESSION] ?? null;
 
 const anonymous: Reader = { locale: 'en', timezone: 'UTC' };
-export const readerOf = (req: Request): Reader => maybeSession(req)?.reader ?? { ...anonymous, locale: /^zh/i.test(req.get('accept-language') ?? '') ? 'zh-CN' : 'en' };
+/** The session's reader; without one (the sign-in page) the browser's language. */
+export const readerOf = (req: Request): Reader => maybeSession(req)?.reader ?? { ...anonymous, locale: fromAcceptLanguage(req.get('accept-language')) };
 
 /** The console's text in the reader's language; a key no catalog has does not compile. */
 export function tr(req: Request, key: ConsoleKey, params: MessageParams = {}): string {
@@ -120,6 +121,19 @@ export interface Page {
   head?: Html;
 }
 
+/** Where the language switch returns to: this page, or for an answer to a form the page the form was on. */
+function backOf(req: Request): string {
+  if (req.method === 'GET') return req.originalUrl;
+  const referer = req.get('referer');
+  try {
+    const u = referer ? new URL(referer) : null;
+    if (u && u.host === req.get('host') && u.pathname.startsWith('/console')) return u.pathname + u.search;
+  } catch {
+    // an unreadable Referer: the overview
+  }
+  return '/console';
+}
+
 export function render(req: Request, res: Response, page: Page): void {
   const s = maybeSession(req);
   const document = layout({
@@ -130,6 +144,7 @@ export function render(req: Request, res: Response, page: Page): void {
     flash: takeFlash(req, res),
     user: s ? { name: s.actor.name, role: s.actor.role, csrfToken: s.csrfToken } : null,
     current: req.originalUrl,
+    back: backOf(req),
   });
   res.status(page.status ?? 200).type('html').set('Cache-Control', 'no-store').send(document.value);
 }

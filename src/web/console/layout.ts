@@ -1,5 +1,5 @@
 import type { Role } from '../../domain/org/roles.ts';
-import type { Reader } from '../../i18n/index.ts';
+import type { Locale, Reader } from '../../i18n/index.ts';
 import { html, type Html } from '../html.ts';
 import { t, type ConsoleKey } from '../i18n/index.ts';
 
@@ -16,6 +16,8 @@ interface LayoutInput {
   flash: Flash | null;
   user: { name: string; role: Role; csrfToken: string } | null;
   current: string;
+  /** Where the language switch comes back to. */
+  back: string;
 }
 
 const nav: { href: string; key: ConsoleKey; adminOnly?: boolean }[] = [
@@ -30,6 +32,12 @@ const nav: { href: string; key: ConsoleKey; adminOnly?: boolean }[] = [
   { href: '/console/api-tokens', key: 'console.nav.api_tokens', adminOnly: true },
   { href: '/console/jobs', key: 'jobs.nav', adminOnly: true },
   { href: '/console/audit', key: 'console.nav.audit' },
+];
+
+// Each language named in itself, so that someone who cannot read the page can still find theirs.
+const languages: { locale: Locale; name: string }[] = [
+  { locale: 'en', name: 'English' },
+  { locale: 'zh-CN', name: '中文' },
 ];
 
 const isCurrent = (href: string, current: string): boolean => {
@@ -57,6 +65,10 @@ ${p.head ?? ''}
         .map((n) => html`<a href="${n.href}"${isCurrent(n.href, p.current) ? html` aria-current="page"` : ''}>${tx(n.key)}</a>`)}</nav>
       <div class="who">
         <span>${tx('console.signed_in_as', { name: p.user.name, role: tx(`console.role.${p.user.role}`) })}</span>
+        <form method="post" action="/console/language" class="inline lang-switch" aria-label="${tx('console.language')}">
+          <input type="hidden" name="_csrf" value="${p.user.csrfToken}"><input type="hidden" name="back" value="${p.back}">
+          ${languages.map((l) => html`<button type="submit" name="locale" value="${l.locale}" lang="${l.locale}" class="link" aria-pressed="${String(l.locale === p.reader.locale)}">${l.name}</button>`)}
+        </form>
         <a href="/console/password">${tx('console.change_password')}</a>
         <form method="post" action="/console/sign-out" class="inline"><input type="hidden" name="_csrf" value="${p.user.csrfToken}"><button type="submit" class="link">${tx('console.sign_out')}</button></form>
       </div>`

@@ -10,6 +10,7 @@ import { storesRoutes } from './stores.ts';
 import { consoleAccessRoutes } from './console-access.ts';
 import { approvalsRoutes } from './approvals.ts';
 import { jobsRoutes } from './jobs.ts';
+import { languageRoutes } from './language.ts';
 
 /** Every console area; each registers its pages on the router mounted at /console. */
 export const routeModules: RouteModule[] = [
@@ -24,4 +25,5 @@ export const routeModules: RouteModule[] = [
   consoleAccessRoutes,
   approvalsRoutes,
   jobsRoutes,
+  languageRoutes,
 ];
