@@ -1,7 +1,7 @@
 // Regions in and out as GeoJSON: a FeatureCollection of Polygon features with the properties key,
 // name and unit (the unit's key). An import is all or nothing and reports every bad feature.
 import { z } from 'zod';
-import { inTransaction } from '../../db/client.ts';
+import { inTransaction, type Db, type Tx } from '../../db/client.ts';
 import { auditMany, type AuditEntry } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
 import { ForbiddenError, InvalidInputError, type Issue } from '../errors.ts';
@@ -9,7 +9,11 @@ import { bbox, parseRing, ringsOverlap, toGeoJson, type BBox, type GeoJsonPolygo
 import type { Actor } from '../org/roles.ts';
 import { issuesFromZod } from '../validation.ts';
 import { mayEdit, readOutline, regionAccess, regionKeySchema, regionLabel, regionNameSchema } from './access.ts';
-import { relocateArea, unionBox } from './relocate.ts';
+import { dialectOf } from '../imports/bulk-sql.ts';
+import { noPace, type Pace } from '../imports/pace.ts';
+import type { IndexedRegion } from './locate.ts';
+import { regionsMeeting, relocateArea, unionBox } from './relocate.ts';
+import { newRegionId, saveRegionStaged, type PlannedSave, type RegionWrite, type SaveOptions } from './save-staged.ts';
 
 export interface RegionFeature {
   type: 'Feature';
@@ -103,46 +107,22 @@ function readFeatures(input: unknown, issues: Issue[]): Parsed[] {
  * Creates the file's regions and replaces those whose key exists. Nothing is written unless every
  * feature is good: a polygon, known unit, no duplicate key, no overlap with another feature or with
  * a region the file leaves in place. The stores are re-assigned once, at the end.
+ *
+ * On a SQLite file the file is checked and the stores' moves worked out before one short transaction
+ * (save-staged.ts, as a single region's save); elsewhere it is all one transaction.
  */
-export async function importRegions(deps: Deps, actor: Actor, input: unknown): Promise<RegionImportReport> {
+export async function importRegions(deps: Deps, actor: Actor, input: unknown, o: SaveOptions = {}): Promise<RegionImportReport> {
   const now = deps.clock.now();
+  if (dialectOf(deps.db) === 'sqlite') {
+    let checked: Checked | undefined;
+    const saved = await saveRegionStaged(deps, async (pace) => {
+      checked = await check(deps.db, actor, input, pace);
+      return plan(deps.db, actor, checked);
+    }, o);
+    if (saved && checked) return { created: checked.features.filter((f) => !checked!.existing.has(f.key)).length, updated: checked.features.filter((f) => checked!.existing.has(f.key)).length, moved: saved.moved };
+  }
   return inTransaction(deps.db, async (tx) => {
-    const access = await regionAccess(tx, actor);
-    const issues: Issue[] = [];
-    const features = readFeatures(input, issues);
-
-    const units = new Map((await tx.orgUnit.findMany({ select: { id: true, key: true } })).map((u) => [u.key, u.id]));
-    const existing = new Map(
-      (await tx.region.findMany({ where: { key: { in: features.map((f) => f.key) } }, include: { unit: { select: { key: true } } } })).map((r) => [r.key, r]),
-    );
-    const firstOfKey = new Map<string, number>();
-    for (const f of features) {
-      const at = `features[${f.index}]`;
-      const unitId = units.get(f.unit);
-      if (unitId === undefined) issues.push({ path: `${at}.properties.unit`, key: 'import.no_unit', params: { value: f.unit } });
-      const before = existing.get(f.key);
-      if ((unitId !== undefined && !mayEdit(access, unitId)) || (before && !mayEdit(access, before.unitId))) {
-        throw new ForbiddenError('region.import_outside_subtree', { index: f.index, key: f.key, unit: before && !mayEdit(access, before.unitId) ? before.unit.key : f.unit });
-      }
-      const first = firstOfKey.get(f.key);
-      if (first === undefined) firstOfKey.set(f.key, f.index);
-      else issues.push({ path: `${at}.properties.key`, key: 'import.duplicate', params: { value: f.key, first: `features[${first}]` } });
-    }
-
-    // Overlaps: with the file's earlier features, and with stored regions the file does not replace.
-    const replaced = new Set([...existing.values()].map((r) => r.id));
-    const kept = (await tx.region.findMany({ select: { id: true, key: true, name: true, polygon: true }, orderBy: { id: 'asc' } }))
-      .filter((r) => !replaced.has(r.id))
-      .map((r) => ({ ...r, ring: parseRing(JSON.parse(r.polygon)) }));
-    for (const [i, f] of features.entries()) {
-      const at = `features[${f.index}].geometry`;
-      const clash = features.slice(0, i).find((g) => g.key !== f.key && ringsOverlap(f.ring, g.ring));
-      if (clash) issues.push({ path: at, key: 'region.overlaps', params: { other: `${clash.key} (features[${clash.index}])` } });
-      const other = kept.find((r) => ringsOverlap(f.ring, r.ring));
-      if (other) issues.push({ path: at, key: 'region.overlaps', params: { other: regionLabel(other) } });
-    }
-    if (issues.length) throw new InvalidInputError('import.invalid', { count: issues.length }, issues);
-
+    const { features, units, existing } = await check(tx, actor, input, noPace);
     const report: RegionImportReport = { created: 0, updated: 0, moved: 0 };
     const changedBoxes: BBox[] = [];
     const audits: AuditEntry[] = [];
@@ -153,18 +133,93 @@ export async function importRegions(deps: Deps, actor: Actor, input: unknown): P
       const row = before ? await tx.region.update({ where: { id: before.id }, data }) : await tx.region.create({ data });
       report[before ? 'updated' : 'created']++;
       if (!before || before.polygon !== data.polygon) changedBoxes.push(box, ...(before ? [before] : []));
-      audits.push({
-        actorId: actor.id,
-        action: before ? 'region.update' : 'region.create',
-        entity: 'region',
-        entityId: row.id,
-        before: before ? { key: before.key, name: before.name, unit: before.unit.key, polygon: JSON.parse(before.polygon) as unknown } : undefined,
-        after: { key: f.key, name: f.name, unit: f.unit, polygon: JSON.parse(data.polygon) as unknown, source: 'geojson' },
-        at: now,
-      });
+      audits.push({ actorId: actor.id, entity: 'region', entityId: row.id, ...auditOf(f, data.polygon, before), at: now });
     }
     if (changedBoxes.length) report.moved = (await relocateArea(tx, unionBox(changedBoxes))).moved;
     await auditMany(tx, audits);
     return report;
   });
+}
+
+type ExistingRegion = { id: number; key: string; name: string; polygon: string; unitId: number; unit: { key: string }; minLng: number; minLat: number; maxLng: number; maxLat: number };
+interface Checked {
+  features: Parsed[];
+  units: Map<string, number>;
+  existing: Map<string, ExistingRegion>;
+}
+
+const auditOf = (f: Parsed, polygon: string, before: ExistingRegion | undefined) => ({
+  action: before ? 'region.update' : 'region.create',
+  before: before ? { key: before.key, name: before.name, unit: before.unit.key, polygon: JSON.parse(before.polygon) as unknown } : undefined,
+  after: { key: f.key, name: f.name, unit: f.unit, polygon: JSON.parse(polygon) as unknown, source: 'geojson' },
+});
+
+/** The file read and checked against the database as it is: throws every problem at once. */
+async function check(db: Db | Tx, actor: Actor, input: unknown, pace: Pace): Promise<Checked> {
+  const access = await regionAccess(db, actor);
+  const issues: Issue[] = [];
+  const features = readFeatures(input, issues);
+
+  const units = new Map((await db.orgUnit.findMany({ select: { id: true, key: true } })).map((u) => [u.key, u.id]));
+  const existing = new Map(
+    (await db.region.findMany({ where: { key: { in: features.map((f) => f.key) } }, include: { unit: { select: { key: true } } } })).map((r) => [r.key, r]),
+  );
+  const firstOfKey = new Map<string, number>();
+  for (const f of features) {
+    const at = `features[${f.index}]`;
+    const unitId = units.get(f.unit);
+    if (unitId === undefined) issues.push({ path: `${at}.properties.unit`, key: 'import.no_unit', params: { value: f.unit } });
+    const before = existing.get(f.key);
+    if ((unitId !== undefined && !mayEdit(access, unitId)) || (before && !mayEdit(access, before.unitId))) {
+      throw new ForbiddenError('region.import_outside_subtree', { index: f.index, key: f.key, unit: before && !mayEdit(access, before.unitId) ? before.unit.key : f.unit });
+    }
+    const first = firstOfKey.get(f.key);
+    if (first === undefined) firstOfKey.set(f.key, f.index);
+    else issues.push({ path: `${at}.properties.key`, key: 'import.duplicate', params: { value: f.key, first: `features[${first}]` } });
+  }
+
+  // Overlaps: with the file's earlier features, and with stored regions the file does not replace.
+  const replaced = new Set([...existing.values()].map((r) => r.id));
+  const kept = (await db.region.findMany({ select: { id: true, key: true, name: true, polygon: true }, orderBy: { id: 'asc' } }))
+    .filter((r) => !replaced.has(r.id))
+    .map((r) => ({ ...r, ring: parseRing(JSON.parse(r.polygon)) }));
+  for (const [i, f] of features.entries()) {
+    // Every pair of outlines: thousands of polygon tests for a file of a few hundred regions.
+    await pace();
+    const at = `features[${f.index}].geometry`;
+    const clash = features.slice(0, i).find((g) => g.key !== f.key && ringsOverlap(f.ring, g.ring));
+    if (clash) issues.push({ path: at, key: 'region.overlaps', params: { other: `${clash.key} (features[${clash.index}])` } });
+    const other = kept.find((r) => ringsOverlap(f.ring, r.ring));
+    if (other) issues.push({ path: at, key: 'region.overlaps', params: { other: regionLabel(other) } });
+  }
+  if (issues.length) throw new InvalidInputError('import.invalid', { count: issues.length }, issues);
+  return { features, units, existing };
+}
+
+/**
+ * The checked file as save-staged.ts writes it: each region's row and audit, and the regions that may
+ * take the stores of the changed area — those stored, with the file's outlines for the ones it
+ * replaces, then the new ones in the file's order (as their ids will be).
+ */
+async function plan(db: Db, actor: Actor, c: Checked): Promise<PlannedSave> {
+  const writes: RegionWrite[] = [];
+  const changedBoxes: BBox[] = [];
+  const edited = new Map<number, IndexedRegion>();
+  const created: IndexedRegion[] = [];
+  for (const f of c.features) {
+    const box = bbox(f.ring);
+    const unitId = c.units.get(f.unit)!;
+    const row = { key: f.key, name: f.name, unitId, polygon: JSON.stringify(toGeoJson(f.ring)), ...box };
+    const before = c.existing.get(f.key);
+    writes.push({ id: before?.id ?? null, row, audit: auditOf(f, row.polygon, before) });
+    if (before && before.polygon === row.polygon) continue;
+    changedBoxes.push(box, ...(before ? [before] : []));
+    const indexed = { id: before?.id ?? newRegionId(created.length), key: f.key, unitId, ring: f.ring, ...box };
+    if (before) edited.set(before.id, indexed);
+    else created.push(indexed);
+  }
+  if (!changedBoxes.length) return { actorId: actor.id, writes, remove: null, relocate: null };
+  const area = unionBox(changedBoxes);
+  const stored = (await regionsMeeting(db, area)).map((r) => edited.get(r.id) ?? r);
+  return { actorId: actor.id, writes, remove: null, relocate: { area, regions: [...stored, ...created] } };
 }

@@ -14,7 +14,7 @@ import { fieldError, mayEdit, outlineError, overlapError, overlappingRegion, rea
 import { dialectOf } from '../imports/bulk-sql.ts';
 import { SqliteWorkerError } from '../imports/sqlite-worker.ts';
 import { regionsMeeting, relocateArea, unionBox } from './relocate.ts';
-import { NEW_REGION, saveRegionStaged, type PlannedSave, type SaveOptions } from './save-staged.ts';
+import { newRegionId, saveRegionStaged, type PlannedSave, type SaveOptions } from './save-staged.ts';
 
 export { exportRegions, importRegions, type RegionImportReport } from './geojson.ts';
 
@@ -146,9 +146,9 @@ export async function saveRegion(deps: Deps, actor: Actor, input: SaveRegionInpu
     if (dialectOf(deps.db) === 'sqlite') {
       const saved = await saveRegionStaged(deps, async () => planSave(deps.db, actor, v, ring, await checkSave(deps.db, actor, v, ring)), o);
       if (saved) {
-        const row = await deps.db.region.findUniqueOrThrow({ where: { id: saved.id }, include: regionWithUnit });
+        const row = await deps.db.region.findUniqueOrThrow({ where: { id: saved.ids[0]! }, include: regionWithUnit });
         const counts = await storeCounts(deps.db, [row.id]);
-        return { region: view(row, counts.get(row.id) ?? 0), created: saved.created, moved: saved.moved };
+        return { region: view(row, counts.get(row.id) ?? 0), created: v.id === undefined, moved: saved.moved };
       }
     }
     return await inTransaction(deps.db, async (tx) => {
@@ -208,29 +208,46 @@ async function planSave(db: Db, actor: Actor, v: z.output<typeof saveRegionSchem
     // As relocateArea: the regions whose box meets the area, by id; the edited one with its new outline
     // (a new one last, as its id will be the highest).
     const near = (await regionsMeeting(db, area)).filter((r) => r.id !== c.before?.id);
-    const edited = { id: c.before?.id ?? NEW_REGION, key: v.key, unitId: c.unit.id, ring, ...box };
+    const edited = { id: c.before?.id ?? newRegionId(0), key: v.key, unitId: c.unit.id, ring, ...box };
     relocate = { area, regions: c.before ? [...near, edited].sort((a, b) => a.id - b.id) : [...near, edited] };
   }
   const after = { key: row.key, name: row.name, unit: c.unit.key, polygon: JSON.parse(row.polygon) as unknown };
   return {
-    id: c.before?.id ?? null,
-    row,
+    actorId: actor.id,
+    writes: [{ id: c.before?.id ?? null, row, audit: { action: c.before ? 'region.update' : 'region.create', before: c.before ? described(c.before) : undefined, after, auditMoved: true } }],
+    remove: null,
     relocate,
-    audit: { actorId: actor.id, action: c.before ? 'region.update' : 'region.create', before: c.before ? described(c.before) : undefined, after },
   };
 }
 
-/** Deletes a region; its stores go to a neighbour sharing the border they lie on, or to no region. */
-export async function deleteRegion(deps: Deps, actor: Actor, id: number): Promise<{ key: string; name: string; moved: number }> {
+/**
+ * Deletes a region; its stores go to a neighbour sharing the border they lie on, or to no region.
+ * On a SQLite file the moves are worked out before a short transaction, as a save's (save-staged.ts).
+ */
+export async function deleteRegion(deps: Deps, actor: Actor, id: number, o: SaveOptions = {}): Promise<{ key: string; name: string; moved: number }> {
   const regionId = parse(idSchema, id);
   const now = deps.clock.now();
-  return inTransaction(deps.db, async (tx) => {
-    const access = await regionAccess(tx, actor);
-    const region = await tx.region.findUnique({ where: { id: regionId }, include: regionWithUnit });
+  const find = async (db: Db | Tx) => {
+    const access = await regionAccess(db, actor);
+    const region = await db.region.findUnique({ where: { id: regionId }, include: regionWithUnit });
     if (!region || !mayEdit(access, region.unitId)) throw new NotFoundError('region.not_found', { id: regionId });
+    return region;
+  };
+  if (dialectOf(deps.db) === 'sqlite') {
+    let region: RegionRow | undefined;
+    const saved = await saveRegionStaged(deps, async (): Promise<PlannedSave> => {
+      region = await find(deps.db);
+      const area = boxOf(region);
+      const regions = (await regionsMeeting(deps.db, area)).filter((r) => r.id !== regionId);
+      return { actorId: actor.id, writes: [], remove: { id: region.id, audit: { before: described(region) } }, relocate: { area, regions } };
+    }, o);
+    if (saved && region) return { key: region.key, name: region.name, moved: saved.moved };
+  }
+  return inTransaction(deps.db, async (tx) => {
+    const region = await find(tx);
     const { moved } = await relocateArea(tx, boxOf(region), { without: region.id });
     // Stores placed in it without a location of their own.
-    const rest = await tx.$executeRaw`UPDATE "Store" SET "regionId" = NULL, "updatedAt" = ${new Date()} WHERE "regionId" = ${region.id}`;
+    const rest = await tx.$executeRaw`UPDATE "Store" SET "regionId" = NULL, "updatedAt" = ${now} WHERE "regionId" = ${region.id}`;
     await tx.region.delete({ where: { id: region.id } });
     await audit(tx, { actorId: actor.id, action: 'region.delete', entity: 'region', entityId: region.id, before: described(region), after: { moved: moved + rest }, at: now });
     return { key: region.key, name: region.name, moved: moved + rest };

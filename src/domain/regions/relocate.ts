@@ -18,7 +18,7 @@ const PAGE = 50_000;
  * middle would let other requests read the stores half moved, and their writes join this transaction.
  * So no turn there; a re-assignment of most of 100,000 stores is about a second of this thread. Saving
  * one region on a SQLite file therefore does not come here: it computes the moves before a short
- * transaction (save-staged.ts). Deleting a region, the GeoJSON import and the org import still do.
+ * transaction (save-staged.ts), nor do deleting a region and the GeoJSON import. The org import still does.
  */
 const PG_PAGE = 5_000;
 /** Ids per UPDATE on PostgreSQL: below its limit on bound parameters. */

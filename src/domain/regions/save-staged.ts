@@ -27,16 +27,27 @@ import type { IndexedRegion } from './locate.ts';
  *    waiting without blocking the event loop meanwhile.
  */
 
-export const NEW_REGION = -1;
+/** The id a plan gives the i-th new region of its writes until the commit knows the real one. */
+export const newRegionId = (i: number) => -1 - i;
 
-/** What a checked edit writes, as regions.ts worked it out. */
-export interface PlannedSave {
-  /** null: a new region. */
+export type RegionRowData = { key: string; name: string; unitId: number; polygon: string; minLng: number; minLat: number; maxLng: number; maxLat: number };
+
+/** One region written by a plan, and its audit entry (`moved` added to `after` when `auditMoved`). */
+export interface RegionWrite {
+  /** null: a new region (`newRegionId(i)` among the plan's new ones, in order, stands for it). */
   id: number | null;
-  row: { key: string; name: string; unitId: number; polygon: string; minLng: number; minLat: number; maxLng: number; maxLat: number };
-  /** The stores inside `area` are located again (absent: the outline did not change). */
+  row: RegionRowData;
+  audit: { action: string; before: unknown; after: Record<string, unknown>; auditMoved?: boolean };
+}
+
+/** What a checked edit writes (a save, a GeoJSON import, a deletion), as regions.ts and geojson.ts work it out. */
+export interface PlannedSave {
+  actorId: number;
+  writes: RegionWrite[];
+  /** A region deleted: stores still pointing at it after the moves lose their region. */
+  remove: { id: number; audit: { before: unknown } } | null;
+  /** The stores inside `area` are located again (absent: no outline changed). */
   relocate: { area: BBox; regions: IndexedRegion[] } | null;
-  audit: { actorId: number; action: string; before: unknown; after: Record<string, unknown> };
 }
 
 export interface SaveOptions {
@@ -78,6 +89,8 @@ const AREA_STORES = `SELECT group_concat("row", ';') AS "page", count(*) AS "n",
   FROM "Store" WHERE "id" > ? AND ${IN_AREA}
   ORDER BY "id" LIMIT ?)`;
 const AREA_FOLD = `SELECT count(*) AS "n", sum(${FOLD}) AS "fold" FROM "Store" WHERE ${IN_AREA}`;
+const DETACH = `UPDATE "Store" SET "regionId" = NULL, "updatedAt" = ? WHERE "regionId" = ?`;
+const DELETE_REGION = `DELETE FROM "Region" WHERE "id" = ?`;
 const UPDATE_REGION = `UPDATE "Region" SET "key" = ?, "name" = ?, "unitId" = ?, "polygon" = ?, "minLng" = ?, "minLat" = ?, "maxLng" = ?, "maxLat" = ?, "updatedAt" = ? WHERE "id" = ?`;
 const INSERT_REGION = `INSERT INTO "Region" ("key", "name", "unitId", "polygon", "minLng", "minLat", "maxLng", "maxLat", "createdAt", "updatedAt")
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`;
@@ -117,7 +130,7 @@ const CHANGED = Symbol('changed');
  * what is wrong with it) on a SQLite file; `null` when the database is not one (an in-memory SQLite:
  * no second connection can see it) and the caller should save in one transaction as before.
  */
-export async function saveRegionStaged(deps: Deps, plan: () => Promise<PlannedSave>, o: SaveOptions = {}): Promise<{ id: number; moved: number; created: boolean } | null> {
+export async function saveRegionStaged(deps: Deps, plan: (pace: Pace) => Promise<PlannedSave>, o: SaveOptions = {}): Promise<Committed | null> {
   const file = await sqliteFileOf(deps.db);
   if (file === null) return null;
   for (let attempt = 1; ; attempt++) {
@@ -131,12 +144,12 @@ export async function saveRegionStaged(deps: Deps, plan: () => Promise<PlannedSa
 async function attemptSave(
   deps: Deps,
   file: string,
-  plan: () => Promise<PlannedSave>,
+  plan: (pace: Pace) => Promise<PlannedSave>,
   o: SaveOptions & { attempt: number },
-): Promise<(Committed & { created: boolean }) | typeof CHANGED> {
+): Promise<Committed | typeof CHANGED> {
   const pace = pacer();
   const print = await onTx(deps.db).get<Print>(PRINT, []);
-  const p = await plan();
+  const p = await plan(pace);
   const grid = p.relocate ? new RegionGrid(p.relocate.regions) : null;
   let read = '';
   const moves = new Map<number | null, number[]>();
@@ -169,8 +182,7 @@ async function attemptSave(
   const worker = areaRows < WORKER_FROM_AREA && moveCount < WORKER_FROM_MOVES ? null : await SqliteWorker.open(file, { cacheKiB: WIDE_CACHE_KIB, nice: 0 });
   try {
     await o.beforeCommit?.(o.attempt);
-    const r = await commitSave(deps.db, worker, p, print, { text: read, rows: areaRows, fold }, grid, moves, jsonCell('sqlite', deps.clock.now()) as string, o);
-    return r === CHANGED ? r : { ...r, created: p.id === null };
+    return await commitSave(deps.db, worker, p, print, { text: read, rows: areaRows, fold }, grid, moves, jsonCell('sqlite', deps.clock.now()) as string, o);
   } finally {
     await worker?.close();
   }
@@ -195,14 +207,18 @@ async function commitSave(
   const commit = async (sql: Sql, pace: Pace): Promise<Committed | typeof CHANGED> => {
     const now = await sql.get<Print>(PRINT, []);
     if (now?.regions !== print?.regions || now?.units !== print?.units) return CHANGED;
-    const r = p.row;
-    let id: number;
-    if (p.id === null) {
-      const row = await sql.get<{ id: number | bigint }>(INSERT_REGION, [r.key, r.name, r.unitId, r.polygon, r.minLng, r.minLat, r.maxLng, r.maxLat, at, at]);
-      id = Number(row!.id);
-    } else {
-      await sql.run(UPDATE_REGION, [r.key, r.name, r.unitId, r.polygon, r.minLng, r.minLat, r.maxLng, r.maxLat, at, p.id]);
-      id = p.id;
+    const ids: number[] = [];
+    const real = new Map<number, number>();
+    for (const w of p.writes) {
+      const r = w.row;
+      if (w.id === null) {
+        const row = await sql.get<{ id: number | bigint }>(INSERT_REGION, [r.key, r.name, r.unitId, r.polygon, r.minLng, r.minLat, r.maxLng, r.maxLat, at, at]);
+        real.set(newRegionId(real.size), Number(row!.id));
+        ids.push(Number(row!.id));
+      } else {
+        await sql.run(UPDATE_REGION, [r.key, r.name, r.unitId, r.polygon, r.minLng, r.minLat, r.maxLng, r.maxLat, at, w.id]);
+        ids.push(w.id);
+      }
     }
     let moved = 0;
     if (p.relocate) {
@@ -230,13 +246,21 @@ async function commitSave(
       for (const [to, ids] of moves) {
         if (!ids.length) continue;
         await pace();
-        const target = to === NEW_REGION ? id : to;
+        const target = to !== null && to < 0 ? real.get(to)! : to;
         moved += await sql.run(MOVE, [target, at, JSON.stringify(ids), target]);
       }
     }
-    const a = p.audit;
-    await sql.run(INSERT_AUDIT, [a.actorId, a.action, String(id), a.before === undefined ? null : JSON.stringify(a.before), JSON.stringify({ ...a.after, moved }), at]);
-    return { id, moved };
+    if (p.remove) {
+      moved += await sql.run(DETACH, [at, p.remove.id]);
+      await sql.run(DELETE_REGION, [p.remove.id]);
+      await sql.run(INSERT_AUDIT, [p.actorId, 'region.delete', String(p.remove.id), JSON.stringify(p.remove.audit.before), JSON.stringify({ moved }), at]);
+    }
+    for (const [i, w] of p.writes.entries()) {
+      const a = w.audit;
+      const after = a.auditMoved ? { ...a.after, moved } : a.after;
+      await sql.run(INSERT_AUDIT, [p.actorId, a.action, String(ids[i]), a.before === undefined ? null : JSON.stringify(a.before), JSON.stringify(after), at]);
+    }
+    return { ids, moved };
   };
 
   if (!worker) {
@@ -249,7 +273,8 @@ async function commitSave(
   return commitInWorker(db, worker, commit, o);
 }
 
-type Committed = { id: number; moved: number };
+/** The written regions' ids (in the plan's order) and the stores whose region changed. */
+export type Committed = { ids: number[]; moved: number };
 
 /** `commit` in one transaction of the worker's connection, this thread's transactions waiting meanwhile. */
 async function commitInWorker(
