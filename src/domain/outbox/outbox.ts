@@ -16,7 +16,8 @@ export const noticeKinds = [
   // follow-ups (followups/reminders.ts, followups/digest.ts)
   'followup.reminder',
   'followup.digest',
-  // a person's App Home drawn again (followups/digest.ts)
+  // a person's App Home drawn again (followups/digest.ts; after approval, store assigned / transferred /
+  // extended / returned notices: approvals/notices.ts, pools/pools.ts, pools/sweep.ts)
   'home.refresh',
   // visits (visits/visits.ts)
   'visit.logged',
@@ -52,6 +53,12 @@ interface NoticeBase {
 export type NoticeTarget = { recipientId: number; channel?: string | null } | { recipientId?: null; channel: string };
 
 export type Notice = NoticeBase & NoticeTarget;
+
+/**
+ * A person's App Home drawn again, queued after the notices of a change so that it is never stale
+ * while open; `tag` names the change (one redraw per change and person).
+ */
+export const homeRefresh = (personId: number, tag: string): Notice => ({ dedupeKey: `home:${personId}:${tag}`, kind: 'home.refresh', recipientId: personId, payload: { reason: tag.split(':')[0] } });
 
 /**
  * Always inside the transaction of the change. A notice whose key is already there is left as it is.

@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, LimitReachedError, NotFoundError } from '../errors.ts';
 import type { Actor } from '../org/roles.ts';
 import { assertActive, canSeeStore, leadsUnit, scopeAt, scopeFor, type Scope } from '../org/scope.ts';
-import { enqueue } from '../outbox/outbox.ts';
+import { enqueue, homeRefresh } from '../outbox/outbox.ts';
 import { lockPerson } from '../people/people.ts';
 import { loadSettings, type Settings } from '../settings/settings.ts';
 import { idSchema, reasonSchema } from '../stores/fields.ts';
@@ -127,6 +127,7 @@ export async function assignStore(deps: Deps, actor: Actor, storeId: number, toP
     const after = await tx.store.findUniqueOrThrow({ where: { id: storeId } });
     await recordOwnerChange(tx, 'assign', after, null, actor.id, why, now);
     await enqueue(tx, { dedupeKey: `store.assigned:${storeId}:${now.getTime()}`, kind: 'store.assigned', recipientId: toPersonId, payload: { storeId, byId: actor.id, reason: why } }, now);
+    await enqueue(tx, homeRefresh(toPersonId, `assigned:${storeId}:${now.getTime()}`), now);
     return after;
   });
 }
@@ -182,6 +183,8 @@ export async function transferInTx(tx: Tx, actor: Actor, v: z.output<typeof tran
     }
     out.push(after);
   }
+  // Each Home once, after the batch's notices: the stores left one pool and joined another.
+  for (const personId of new Set([...stores.map((s) => s.ownerId!), v.toPersonId])) await enqueue(tx, homeRefresh(personId, `transferred:${now.getTime()}`), now);
   return out;
 }
 
@@ -211,6 +214,7 @@ export async function extendInTx(tx: Tx, actor: Actor, storeId: number, v: z.out
   });
   await audit(tx, { actorId: actor.id, action: 'store.extend', entity: 'store', entityId: storeId, before: { protectedUntil: store.protectedUntil }, after: { protectedUntil: until }, at: now });
   await enqueue(tx, { dedupeKey: `store.extended:${storeId}:${now.getTime()}`, kind: 'store.extended', recipientId: store.ownerId, payload: { storeId, until: until.toISOString(), byId: actor.id, reason: v.reason } }, now);
+  await enqueue(tx, homeRefresh(store.ownerId, `extended:${storeId}:${now.getTime()}`), now);
   return tx.store.findUniqueOrThrow({ where: { id: storeId } });
 }
 

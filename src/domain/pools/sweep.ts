@@ -8,7 +8,7 @@ import { scopeFor, storeWhere } from '../org/scope.ts';
 import { addDays, startOfDay } from '../time/zone.ts';
 import { col, dialectOf, inJsonIds, insertRows, KEY_CHUNK } from '../imports/bulk-sql.ts';
 import { pacer, type Pace } from '../imports/pace.ts';
-import { enqueueBulk, type Notice } from '../outbox/outbox.ts';
+import { enqueueBulk, homeRefresh, type Notice } from '../outbox/outbox.ts';
 
 /**
  * Stores per transaction. The sweep runs in the server beside the Slack endpoint: each batch is a
@@ -154,10 +154,17 @@ async function tellReturns(deps: Deps, now: Date, pace: Pace): Promise<number> {
       };
     }),
   ];
+  // Each one told has its Home drawn again after the DM (its pool; a lead's stores returning tonight).
+  const homeOf = (n: Notice) => homeRefresh(n.recipientId!, `returned:${String(n.payload.at)}`);
   let written = 0;
   for (let i = 0; i < notices.length; i += BATCH) {
     if (i > 0) await pace();
-    written += await inTransaction(deps.db, (tx) => enqueueBulk(tx, notices.slice(i, i + BATCH), now));
+    const batch = notices.slice(i, i + BATCH);
+    written += await inTransaction(deps.db, async (tx) => {
+      const told = await enqueueBulk(tx, batch, now);
+      await enqueueBulk(tx, batch.map(homeOf), now);
+      return told;
+    });
   }
   return written;
 }
