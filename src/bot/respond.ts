@@ -110,12 +110,14 @@ export function beside(client: WebClient, body: Pick<BlockActionsBody, 'response
 
 /**
  * To the one who clicked a card, where it clicked: ephemeral in the card's channel, else through the
- * response_url, else by DM. A failure is marked ⚠️.
+ * response_url, else — a click on App Home, which has neither — in a small modal over Home rather than
+ * in Messages where nobody looking at Home would see it, else by DM. A failure is marked ⚠️.
  */
-export function toClicker(client: WebClient, body: BlockActionsBody): Answer {
+export function toClicker(client: WebClient, body: BlockActionsBody, reader?: Reader): Answer {
   const say = async (text: string) => {
     const channel = body.channel?.id ?? body.container?.channel_id;
     if (body.container?.type === 'message' && channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
+    else if (reader && body.view?.type === 'home' && body.trigger_id) await openModal(client, body.trigger_id, messageModal(reader, t(reader, 'home.answer_title'), text));
     else if (body.response_url) await postResponse(body.response_url, { response_type: 'ephemeral', replace_original: false, text });
     else await client.chat.postMessage({ channel: body.user.id, text });
   };

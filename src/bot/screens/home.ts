@@ -1,9 +1,11 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { listApprovals } from '../../domain/approvals/queries.ts';
+import { waitingForMe } from '../../domain/approvals/waiting.ts';
 import { loadMyDay } from '../../domain/followups/my-day.ts';
 import { listMyOpportunities } from '../../domain/opportunities/opportunities.ts';
+import { isLead } from '../../domain/org/roles.ts';
 import { awayOf } from '../../domain/people/away.ts';
+import { loadTeamDay } from '../../domain/team/today.ts';
 import type { Who } from '../context.ts';
 import type { BotDeps } from '../deps.ts';
 import { requestUser } from '../schemas.ts';
@@ -11,24 +13,38 @@ import { homeView } from '../views/home.ts';
 
 /** How many open opportunities App Home lists. */
 const HOME_OPPORTUNITIES = 5;
-/** How many requests waiting for my decision App Home lists. */
+/** How many requests waiting for my decision App Home lists, each with its buttons. */
 const HOME_APPROVALS = 5;
 
-/** Publishes a person's App Home (to its Slack user `slackId`): quick buttons, my day, my open opportunities. */
+/** Publishes a person's App Home (to its Slack user `slackId`). */
 export async function publishHome(client: WebClient, deps: BotDeps, w: Who, slackId: string): Promise<void> {
   await client.views.publish({ user_id: slackId, view: await homeViewOf(deps, w) });
 }
 
-/** A person's App Home as it is now (the outbox publishes it too, after the morning digest). */
+/**
+ * A person's App Home as it is now (the outbox publishes it too, when a notice changed it): a rep's
+ * and an admin's day, or a supervisor's or manager's team; with what waits for an approver's decision.
+ */
 export async function homeViewOf(deps: BotDeps, w: Who): Promise<ReturnType<typeof homeView>> {
   const { actor, reader } = w;
-  const [day, opportunities, approvals, away] = await Promise.all([
-    loadMyDay(deps, actor),
+  const lead = isLead(actor);
+  const approver = actor.role !== 'rep';
+  const [day, team, opportunities, approvals, away] = await Promise.all([
+    lead ? null : loadMyDay(deps, actor),
+    lead ? loadTeamDay(deps, actor) : null,
     listMyOpportunities(deps, actor, { open: true, take: HOME_OPPORTUNITIES }),
-    actor.role === 'rep' ? null : listApprovals(deps, actor, { box: 'todo', take: HOME_APPROVALS }),
-    actor.role === 'rep' ? null : awayOf(deps.db, actor.id, deps.clock.now()),
+    approver ? waitingForMe(deps, actor, HOME_APPROVALS) : null,
+    approver ? awayOf(deps.db, actor.id, deps.clock.now()) : null,
   ]);
-  return homeView(reader, { name: actor.name, day, opportunities, ...(approvals ? { approvals } : {}), ...(away ? { away } : {}) });
+  return homeView(reader, {
+    name: actor.name,
+    now: day?.now ?? team?.now ?? deps.clock.now(),
+    ...(day ? { day } : {}),
+    ...(team ? { team } : {}),
+    opportunities,
+    ...(approvals ? { approvals } : {}),
+    ...(away ? { away } : {}),
+  });
 }
 
 /**

@@ -6,6 +6,7 @@ import { actions, button, capBlocks, context, cut, divider, esc, header, input, 
 import { t } from '../i18n/index.ts';
 import { ids } from '../ids.ts';
 import { idField, metadataCodec, urlField } from '../blocks/metadata.ts';
+import { overdueBy } from './durations.ts';
 
 // "My day" (src/domain/followups/my-day.ts) as /crm today shows it and as the top of App Home shows
 // it. The builders are pure and keep Slack's limits for any amount of data.
@@ -49,11 +50,22 @@ const followUpBlockId = (id: number): string => `${MY_DAY_BLOCK}:followup:${id}`
 
 const storeName = (name: string) => esc(cut(name.replace(/\s+/g, ' '), 80));
 
-/** One follow-up: what and when, then Done and a Snooze menu. Two blocks. */
-function followUpBlocks(reader: Reader, f: FollowUpItem, now: Date, overdue: boolean): Block[] {
+/**
+ * A follow-up's first line wherever follow-ups are listed: the store and when it is due; once its
+ * time has passed (an earlier day, or earlier today), a red marker and how long it is overdue.
+ */
+export function followUpLine(reader: Reader, f: { dueAt: Date; store: { name: string } }, now: Date): string {
   const tz = reader.timezone;
-  const when = overdue || formatDate(f.dueAt, tz) !== formatDate(now, tz) ? formatDateTime(f.dueAt, tz) : formatTime(f.dueAt, tz);
-  const lines = [t(reader, overdue ? 'today.item_overdue' : 'today.item_today', { store: storeName(f.store.name), when })];
+  const late = f.dueAt < now;
+  const when = late || formatDate(f.dueAt, tz) !== formatDate(now, tz) ? formatDateTime(f.dueAt, tz) : formatTime(f.dueAt, tz);
+  if (late) return t(reader, 'today.item_late', { store: storeName(f.store.name), overdue: overdueBy(reader, f.dueAt, now), when });
+  return t(reader, 'today.item_today', { store: storeName(f.store.name), when });
+}
+
+/** One follow-up: what and when, then Done and a Snooze menu. Two blocks. */
+function followUpBlocks(reader: Reader, f: FollowUpItem, now: Date): Block[] {
+  const tz = reader.timezone;
+  const lines = [followUpLine(reader, f, now)];
   const extra = [f.note ? esc(cut(f.note.replace(/\s+/g, ' '), 200)) : '', f.snoozes > 0 ? `_${t(reader, 'today.snoozed_times', { count: f.snoozes })}_` : '']
     .filter(Boolean)
     .join(' · ');
@@ -135,8 +147,8 @@ export function myDaySections(reader: Reader, day: MyDay, opts: MyDayOptions): B
   if (day.upcomingTotal > 0) tail.push(context([t(reader, 'today.upcoming', { count: day.upcomingTotal })]));
 
   const lists = [
-    { key: 'today.overdue' as const, items: day.overdue, total: day.overdueTotal, overdue: true },
-    { key: 'today.due_today' as const, items: day.dueToday, total: day.dueTodayTotal, overdue: false },
+    { key: 'today.overdue' as const, items: day.overdue, total: day.overdueTotal },
+    { key: 'today.due_today' as const, items: day.dueToday, total: day.dueTodayTotal },
   ].filter((l) => l.total > 0);
   // usage, a divider and a title per list, a possible "more" line per list, and the tail.
   const fixed = 1 + lists.length * 3 + tail.length + (lists.length === 0 ? 1 : 0);
@@ -146,7 +158,7 @@ export function myDaySections(reader: Reader, day: MyDay, opts: MyDayOptions): B
     blocks.push(divider(), section(t(reader, l.key, { count: l.total })));
     const shown = l.items.slice(0, room);
     room -= shown.length;
-    for (const f of shown) blocks.push(...followUpBlocks(reader, f, day.now, l.overdue));
+    for (const f of shown) blocks.push(...followUpBlocks(reader, f, day.now));
     if (l.total > shown.length) blocks.push(context([t(reader, 'today.more', { count: l.total - shown.length })]));
   }
   if (lists.length === 0) blocks.push(section(t(reader, 'today.nothing_due')));

@@ -60,7 +60,7 @@ describe('/crm today', () => {
     expect(text).toContain('My day · 2026-11-22');
     expect(text).toContain('My pool: *1 / 100* private stores');
     expect(text).toContain('*Overdue follow-ups* (1)');
-    expect(text).toContain('*外婆家（湖滨店）* · was due 2026-11-21 10:00');
+    expect(text).toContain('🔴 *外婆家（湖滨店）* · overdue 1 day · was due 2026-11-21 10:00');
     expect(text).toContain('Bring the menu');
     expect(text).toContain('*Due today* (1)');
     expect(text).toContain('due 16:00');

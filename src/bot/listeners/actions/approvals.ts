@@ -29,7 +29,7 @@ export function registerApprovalActions(app: App, deps: BotDeps): void {
     app.action(actionId, async (args) => {
       const { body, action } = checked(args);
       const id = idValue(action.value);
-      await answer({ ack: args.ack, reader: who(args.context).reader, to: toClicker(args.client, body) }, async () => {
+      await answer({ ack: args.ack, reader: who(args.context).reader, to: toClicker(args.client, body, who(args.context).reader) }, async () => {
         if (id !== null) await work(args, id);
       });
     });
@@ -72,7 +72,7 @@ export function registerApprovalActions(app: App, deps: BotDeps): void {
     const { body, action } = checked(args);
     const requestId = idValue(action.value);
     const { actor, reader } = who(args.context);
-    await answer({ ack: args.ack, reader, to: toClicker(args.client, body) }, async () => {
+    await answer({ ack: args.ack, reader, to: toClicker(args.client, body, who(args.context).reader) }, async () => {
       if (requestId === null) return;
       const r = await remindApprovers(deps, actor, requestId);
       return { text: t(reader, 'appr.remind.done', { names: r.to.map((p) => esc(cut(p.name, 80))).join(', '), next: formatDateTime(r.nextAt, reader.timezone) }) };
@@ -94,7 +94,7 @@ export function registerApprovalActions(app: App, deps: BotDeps): void {
     const w = who(args.context);
     const offsets = parseOffsets(action.value);
     const url = body.response_url;
-    await answer({ ack: args.ack, reader: w.reader, to: toClicker(args.client, body) }, async () => {
+    await answer({ ack: args.ack, reader: w.reader, to: toClicker(args.client, body, who(args.context).reader) }, async () => {
       if (!offsets || !url) return;
       await postResponse(url, { replace_original: true, response_type: 'ephemeral', ...(await approvalsListMessage(deps, w, offsets)) });
     });

@@ -77,6 +77,21 @@ describe('my day (/crm today)', () => {
     expect(m.text).toContain('2 overdue, 1 due today');
   });
 
+  it('marks what is overdue red, with how long, in both languages: earlier days and earlier today', () => {
+    const d = day(2, 0);
+    d.dueToday = [item(7, new Date(now.getTime() - 4 * 3_600_000 - 60_000)), item(8, new Date(now.getTime() + 3_600_000))];
+    d.dueTodayTotal = 2;
+    const all = texts(todayMessage(en, d).blocks);
+    expect(all).toContain('🔴 *Store 1* · overdue 1 day · was due 2026-11-21 10:00');
+    expect(all).toContain('🔴 *Store 2* · overdue 2 days · was due 2026-11-20 10:00');
+    expect(all).toContain('🔴 *Store 7* · overdue 4 h · was due 2026-11-22 05:59');
+    expect(all).toContain('*Store 8* · due 11:00');
+    expect(all).not.toContain('🔴 *Store 8*');
+    const zhAll = texts(todayMessage(zh, d).blocks);
+    expect(zhAll).toContain('🔴 *Store 7* · 逾期 4 小时 · 原定 2026-11-22 05:59');
+    expect(zhAll).toContain('🔴 *Store 2* · 逾期 2 天 · 原定 2026-11-20 10:00');
+  });
+
   it('stays within 50 blocks with 200 follow-ups and says how many more', () => {
     for (const reader of [en, zh]) {
       const m = todayMessage(reader, day(120, 80, { ending: 40, name: longName }));
@@ -135,7 +150,7 @@ describe('App Home', () => {
 
   it('has the quick buttons and stays within 100 blocks with 200 follow-ups, in both languages', () => {
     for (const reader of [en, zh]) {
-      const v = homeView(reader, { name: longName, day: day(150, 50, { ending: 30, name: longName }), opportunities });
+      const v = homeView(reader, { name: longName, now, day: day(150, 50, { ending: 30, name: longName }), opportunities });
       expect(v.type).toBe('home');
       checkBlocks(v.blocks, 100);
       expect(v.blocks.length).toBeGreaterThan(90);
@@ -146,21 +161,8 @@ describe('App Home', () => {
     }
   });
 
-  it('lists what waits for my approval first, in my language', () => {
-    const approvals = { total: 7, items: [{ flow: 'sign', store: { name: 'Sunny Cafe' }, amount: 1_234_567, requester: { name: 'Li Lei' } }, { flow: 'transfer', store: { name: '老王面馆' }, amount: null, requester: { name: 'Sam' } }] };
-    const v = homeView(en, { name: 'Han', day: day(150, 50, { ending: 30, name: longName }), opportunities, approvals });
-    checkBlocks(v.blocks, 100);
-    const text = texts(v.blocks);
-    expect(text).toContain('*Waiting for your approval* (7)');
-    expect(text).toContain('• Sign (won) · *Sunny Cafe* · 12,345.67 · from Li Lei');
-    expect(text).toContain('• Store transfer · *老王面馆* · from Sam');
-    expect(text).toContain('…and 5 more');
-    expect(text.indexOf('Waiting for your approval')).toBeLessThan(text.indexOf('Overdue'));
-    expect(texts(homeView(zh, { name: 'Han', day: day(0, 0), opportunities, approvals }).blocks)).toContain('*待我审批*（7）');
-  });
-
   it('is short on a quiet day', () => {
-    const v = homeView(en, { name: 'Sam', day: day(0, 0), opportunities: { total: 0, items: [] } });
+    const v = homeView(en, { name: 'Sam', now, day: day(0, 0), opportunities: { total: 0, items: [] } });
     checkBlocks(v.blocks, 100);
     expect(texts(v.blocks)).toContain('No follow-ups due today.');
     expect(v.blocks.length).toBeLessThan(10);
