@@ -1,9 +1,11 @@
 import type { Request, Response } from 'express';
 import { auditFilterChoices, listAudit, type AuditFilter, type AuditRow } from '../../../domain/audit/query.ts';
+import { loadSettings } from '../../../domain/settings/settings.ts';
 import { formatDateTime, isValidTimeZone, zonedTimeToUtc } from '../../../domain/time/zone.ts';
 import { html, type Html } from '../../html.ts';
 import { input, select, text } from '../forms.ts';
-import { handler, pager, pageParam, render, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { handler, pager, pageParam, readerOf, render, session, tr, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { actionLabel, changeCell, entityLabel } from './audit-view.ts';
 
 // The audit log: who changed what and when, newest first, filtered by the query string (a GET form:
 // a filtered page can be bookmarked). Managers see their subtree's part of it (the domain decides).
@@ -48,38 +50,24 @@ function filterOf(q: Query, tz: string): { filter: AuditFilter; bad: Partial<Rec
   return { filter, bad };
 }
 
-/** Stored JSON, indented for reading; shown as text (escaped like any value). */
-function pretty(json: string | null): string {
-  if (json === null) return '';
-  try {
-    return JSON.stringify(JSON.parse(json), null, 2);
-  } catch {
-    return json;
-  }
-}
-
-function change(req: Request, label: string, json: string | null): Html {
-  if (json === null) return html``;
-  const body = pretty(json);
-  // Long values (a merged store, an import's mapping) fold away.
-  return body.length > 300
-    ? html`<details><summary>${label}</summary><pre>${body}</pre></details>`
-    : html`<div><span class="muted">${label}</span><pre>${body}</pre></div>`;
-}
-
 function row(req: Request, r: AuditRow, tz: string): Html {
+  const reader = readerOf(req);
+  const action = actionLabel(reader, r.action);
   return html`<tr data-audit="${r.id}">
     <td>${formatDateTime(r.at, tz)}</td>
     <td>${r.actorId === null ? html`<span class="muted">${tr(req, 'audit.system')}</span>` : (r.actorName ?? tr(req, 'audit.person_n', { id: r.actorId }))}</td>
-    <td><code>${r.action}</code></td>
-    <td>${r.entity} <a href="/console/audit?entity=${encodeURIComponent(r.entity)}&amp;entityId=${encodeURIComponent(r.entityId)}">#${r.entityId}</a></td>
-    <td>${change(req, tr(req, 'audit.before'), r.before)}${change(req, tr(req, 'audit.after'), r.after)}</td>
+    <td>${action ?? html`<code>${r.action}</code>`}</td>
+    <td>${entityLabel(reader, r.entity) ?? r.entity} <a href="/console/audit?entity=${encodeURIComponent(r.entity)}&amp;entityId=${encodeURIComponent(r.entityId)}">#${r.entityId}</a></td>
+    <td class="change">${changeCell(reader, tz, r.entity, r.before, r.after)}</td>
   </tr>`;
 }
 
 async function auditPage(req: Request, res: Response, cd: ConsoleDeps): Promise<void> {
   const s = session(req);
-  const tz = isValidTimeZone(s.reader.timezone) ? s.reader.timezone : 'UTC';
+  const reader = readerOf(req);
+  // The log is the company's record: its times in the company's zone, whoever reads it.
+  const companyZone = (await loadSettings(cd.deps.db)).timezone;
+  const tz = isValidTimeZone(companyZone) ? companyZone : 'UTC';
   const q: Query = {
     actor: text(req.query.actor).trim(),
     action: text(req.query.action).trim(),
@@ -104,15 +92,16 @@ async function auditPage(req: Request, res: Response, cd: ConsoleDeps): Promise<
           options: [any, ...(s.actor.role === 'admin' ? [{ value: 'system', label: tr(req, 'audit.system') }] : []), ...choices.people.map((p) => ({ value: String(p.id), label: p.name }))],
           value: q.actor,
         })}
-        ${select({ label: tr(req, 'audit.field.action'), name: 'action', options: [any, ...choices.actions.map((a) => ({ value: a, label: a }))], value: q.action })}
-        ${select({ label: tr(req, 'audit.field.entity'), name: 'entity', options: [any, ...choices.entities.map((e) => ({ value: e, label: e }))], value: q.entity })}
+        ${select({ label: tr(req, 'audit.field.action'), name: 'action', options: [any, ...choices.actions.map((a) => ({ value: a, label: actionLabel(reader, a) ?? a }))], value: q.action })}
+        ${select({ label: tr(req, 'audit.field.entity'), name: 'entity', options: [any, ...choices.entities.map((e) => ({ value: e, label: entityLabel(reader, e) ?? e }))], value: q.entity })}
         ${input({ label: tr(req, 'audit.field.entity_id'), name: 'entityId', value: q.entityId })}
         ${input({ label: tr(req, 'audit.field.from'), name: 'from', type: 'date', value: q.from, error: bad.from ? badDate : undefined })}
         ${input({ label: tr(req, 'audit.field.to'), name: 'to', type: 'date', value: q.to, error: bad.to ? badDate : undefined })}
         <div class="actions"><button type="submit">${tr(req, 'audit.filter')}</button> <a href="/console/audit">${tr(req, 'audit.clear')}</a></div>
       </form>
       ${list.rows.length
-        ? html`<table class="audit">
+        ? html`<p class="muted">${tr(req, 'audit.zone', { zone: tz })}</p>
+          <table class="audit">
             <thead><tr><th>${tr(req, 'audit.field.at')}</th><th>${tr(req, 'audit.field.actor')}</th><th>${tr(req, 'audit.field.action')}</th>
               <th>${tr(req, 'audit.field.entity')}</th><th>${tr(req, 'audit.field.change')}</th></tr></thead>
             <tbody>${list.rows.map((r) => row(req, r, tz))}</tbody>

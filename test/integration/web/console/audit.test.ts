@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setLocale } from '../../../../src/domain/people/people.ts';
 import { consoleWorld, type ConsoleClient, type ConsoleWorld } from '../../../support/console.ts';
 
 let cw: ConsoleWorld;
@@ -107,5 +108,58 @@ describe('GET /console/audit', () => {
     const third = await admin.get('/console/audit?action=paging.test&page=3');
     expect(third.text).toContain('#0<');
     expect(third.text).not.toContain('#119<');
+  });
+});
+
+describe('an audit entry reads like a product', () => {
+  const at = new Date('2026-11-03T16:30:00Z'); // 4 November, 00:30 in Hangzhou, the company's zone
+  const rows = () => cw.w.db.auditLog.createMany({
+    data: [
+      { actorId: ids.rep1, action: 'visit.log', entity: 'visit', entityId: '901', after: JSON.stringify({ storeId: ids.westStore, at: '2026-11-03T08:05:00.000Z', method: 'in_person', cold: false, protectedUntil: '2026-12-03T08:05:00.000Z' }), at },
+      { actorId: ids.rep1, action: 'opportunity.create', entity: 'opportunity', entityId: '902', after: JSON.stringify({ id: 902, title: 'Winter menu', stage: 'needs_analysis', amount: 1280000 }), at },
+      { actorId: ids.admin, action: 'store.status', entity: 'store', entityId: String(ids.westStore), before: JSON.stringify({ status: 'active', stage: 'lead' }), after: JSON.stringify({ status: 'disabled', stage: 'lead' }), at },
+    ],
+  });
+
+  it('labels the action and the fields, writes money in yuan, times in the company’s zone, stages and statuses by name; the JSON is one click away', async () => {
+    await rows();
+    // A real change through the domain: the admin chooses Chinese in Slack.
+    await setLocale(cw.w.deps, cw.w.people.admin, 'zh-CN');
+    const c = await cw.as('admin');
+    await c.post('/console/language', { locale: 'en', back: '/console/audit' });
+
+    const visit = (await c.get('/console/audit?entityId=901')).text;
+    expect(visit).toContain('<td>Logged a visit</td>');
+    expect(visit).toContain('<td>2026-11-04 00:30</td>');
+    expect(visit).toContain('Times in Asia/Shanghai');
+    expect(visit).toMatch(/<dt>When<\/dt><dd>2026-11-03 16:05<\/dd>/);
+    expect(visit).toMatch(/<dt>Method<\/dt><dd>In person<\/dd>/);
+    expect(visit).toMatch(/<details class="raw"><summary>Raw JSON<\/summary>.*&quot;method&quot;: &quot;in_person&quot;/s);
+
+    const opp = (await c.get('/console/audit?entityId=902')).text;
+    expect(opp).toContain('Created an opportunity');
+    expect(opp).toMatch(/<dt>Opportunity stage<\/dt><dd>Needs analysis<\/dd>/);
+    expect(opp).toMatch(/<dt>Amount<\/dt><dd>¥12,800.00<\/dd>/);
+    expect(opp).not.toMatch(/<dd>[^<]*needs_analysis/);
+
+    const status = (await c.get(`/console/audit?entity=store&entityId=${ids.westStore}&action=store.status`)).text;
+    expect(status).toMatch(/<dt>Status<\/dt><dd><del>active<\/del> <span aria-hidden="true">→<\/span> <ins>disabled<\/ins><\/dd>/);
+    expect(status).not.toContain('<dt>Store stage</dt>'); // unchanged: not listed
+
+    const locale = (await c.get('/console/audit?action=person.locale')).text;
+    expect(locale).toMatch(/<dt>Language<\/dt><dd><del>—<\/del> <span aria-hidden="true">→<\/span> <ins>中文<\/ins><\/dd>/);
+
+    await c.post('/console/language', { locale: 'zh-CN', back: '/console/audit' });
+    const zh = (await c.get('/console/audit?entityId=901')).text;
+    expect(zh).toContain('<td>登记拜访</td>');
+    expect(zh).toMatch(/<dt>方式<\/dt><dd>上门拜访<\/dd>/);
+    expect(zh).toContain('<summary>原始 JSON</summary>');
+    const zhOpp = (await c.get('/console/audit?entityId=902')).text;
+    expect(zhOpp).toMatch(/<dt>商机阶段<\/dt><dd>需求分析<\/dd>/);
+    expect(zhOpp).toMatch(/<dt>金额<\/dt><dd>¥12,800.00<\/dd>/);
+    const zhStatus = (await c.get(`/console/audit?entity=store&entityId=${ids.westStore}&action=store.status`)).text;
+    expect(zhStatus).toMatch(/<dt>状态<\/dt><dd><del>正常<\/del> <span aria-hidden="true">→<\/span> <ins>停用<\/ins><\/dd>/);
+    // The action filter offers the actions by name too.
+    expect(zh).toContain('<option value="visit.log">登记拜访</option>');
   });
 });
