@@ -107,8 +107,10 @@ describe('the sandbox, in a browser', () => {
     await card.waitFor({ timeout: 15_000 });
     expect(await card.innerText()).toContain('Emma Wilson');
     await page.getByRole('tab', { name: 'Home' }).click();
-    const waiting = page.locator('#sb-home .sb-block', { hasText: `Opportunity report · ${STORE} · 12,800.00 · from Emma Wilson` });
+    const waiting = page.locator('#sb-home .sb-block', { hasText: `Opportunity report · ${STORE} · 12,800.00` }).filter({ hasText: 'from Emma Wilson' });
     await waiting.waitFor();
+    // Her Home has the card's buttons for it too.
+    await page.locator('#sb-home').getByRole('button', { name: 'Approve', exact: true }).first().waitFor();
     await page.getByRole('tab', { name: 'Messages' }).click();
     await card.scrollIntoViewIfNeeded();
     mkdirSync('test-results', { recursive: true });
