@@ -80,10 +80,10 @@ async function sweepBench(ctx: SuiteContext, ds: DatasetInfo): Promise<void> {
   const o = await opened(ctx, 'sweep', ds.now);
   try {
     const t0 = performance.now();
-    const [r] = await o.scheduler.runNow('sweep', ds.now, null);
+    const [r] = await o.scheduler.runDue('sweep', ds.now, null);
     const s = (performance.now() - t0) / 1000;
     const ok = r?.status === 'done';
-    const note = r && (r.status === 'done' || r.status === 'failed') ? `${r.outcome.note ?? ''}, ${r.outcome.sent} notices${r.error ? `, ${r.error}` : ''}` : (r?.status ?? 'nothing due');
+    const note = r && (r.status === 'done' || r.status === 'failed') ? `${JSON.stringify(r.outcome.note?.counts ?? {})}, ${r.outcome.sent} notices${r.error ? `, ${r.error}` : ''}` : (r?.status ?? 'nothing due');
     ctx.report({ ...summarize(SUITE, 'sweep through its job', { samples: ok ? [s] : [], failures: ok ? 0 : 1, firstError: ok ? null : note }, TARGET.sweepS, note), unit: 's', p95: null, p99: null });
   } finally {
     await o.close();
@@ -106,7 +106,7 @@ async function digestBench(ctx: SuiteContext, ds: DatasetInfo): Promise<void> {
     const t0 = performance.now();
     let results: SlotResult[] = [];
     try {
-      results = await o.scheduler.runNow('digest', now, null);
+      results = await o.scheduler.runDue('digest', now, null);
     } finally {
       clearInterval(sampler);
     }

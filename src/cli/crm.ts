@@ -11,18 +11,22 @@ import { sweepAutoReturn } from '../domain/pools/sweep.ts';
 import { regradeAll } from '../domain/grades/grades.ts';
 import { formatDateTime } from '../domain/time/zone.ts';
 import { describeError, describeIssue } from '../i18n/index.ts';
+import { loadSettings } from '../domain/settings/settings.ts';
+import { jobTitle, noteText, outcomeText } from '../i18n/jobs.ts';
 import { jobs } from '../jobs/index.ts';
-import { createScheduler, UnknownJobError, type SlotResult } from '../jobs/scheduler.ts';
+import { createScheduler, type SlotResult } from '../jobs/scheduler.ts';
 import { backfillSearchKeys } from '../domain/search/backfill.ts';
 
 const usage = `usage: npm run crm -- <command>
   import FILE [--dry-run]   apply an org file (YAML or JSON): settings, units, people, regions, stores
   sweep [--now ISO-TIME]    return stores whose protection ended; tell their owners and supervisors
   regrade                   recompute every store's A–D grade
-  jobs                      the scheduled jobs: schedule, next run (company time), last run
-  jobs run NAME [--now ISO-TIME]
-                            run the job's slot due at that time (default: now), once: a slot
-                            already run says so
+  jobs                      the scheduled jobs: schedule, next run and last run (company time)
+  jobs run NAME             run the job now, on its own (as the console's Run now): it uses up no
+                            slot of the schedule, and sends nothing anyone has had already
+  jobs run NAME --now ISO-TIME
+                            run the slot the schedule had due at that past time, once (catching up
+                            by hand); a time in the future is refused
   admin create EMAIL [--name NAME]
                             a console account for the person with that email (an admin or a manager),
                             or a new console-only admin; prints a one-time password
@@ -84,38 +88,42 @@ async function main(argv: string[]): Promise<number> {
       case 'jobs': {
         const [sub, name] = rest;
         const i = rest.indexOf('--now');
-        const now = i >= 0 ? new Date(rest[i + 1] ?? '') : systemClock.now();
+        const real = systemClock.now();
+        const now = i >= 0 ? new Date(rest[i + 1] ?? '') : real;
         if (Number.isNaN(now.getTime())) throw new UsageError('--now needs an ISO time, e.g. 2026-11-22T02:00:00+08:00');
+        // A slot run before its time would be done when its time comes: the schedule would then skip it,
+        // and what it sent (a digest for a day not yet begun, stores returned early) cannot be taken back.
+        if (sub === 'run' && now.getTime() > real.getTime()) {
+          throw new UsageError(`--now ${rest[i + 1]} is in the future. --now runs a slot that has passed (a catch-up by hand); to run a job now, leave --now out: "jobs run NAME".`);
+        }
         // The job's own reads and writes happen at that time too.
         const scheduler = createScheduler({ deps: { db: database.db, clock: i >= 0 ? fixedClock(now) : systemClock }, jobs });
+        const { timezone } = await loadSettings(database.db);
+        const en = { locale: 'en' as const, timezone };
+        const when = (d: Date) => `${formatDateTime(d, timezone)} ${timezone}`;
+        const title = (job: string) => `${jobTitle(en, job)} (${job})`;
         if (sub === undefined || sub.startsWith('--')) {
           for (const j of await scheduler.overview(now, 'en')) {
-            const last = j.last ? `${j.last.status} ${formatDateTime(j.last.scheduledAt, j.timezone)}${j.last.note ? ` (${j.last.note})` : ''}` : 'never';
-            console.log(`${j.name.padEnd(20)} ${j.schedule}`);
-            console.log(`${''.padEnd(20)} next ${j.nextAt ? formatDateTime(j.nextAt, j.timezone) : '—'} (${j.timezone}); last ${last}`);
+            const last = j.last ? `${j.last.status} ${when(j.last.scheduledAt)}${j.last.status === 'skipped' ? ` — ${noteText(en, j.last.note)}` : ` — ${outcomeText(en, j.last)}`}` : 'not run yet';
+            console.log(`${title(j.name)}: ${j.schedule}`);
+            console.log(`  next ${j.nextAt ? when(j.nextAt) : '—'}; last ${last}`);
           }
           return 0;
         }
         if (sub !== 'run' || !name || name.startsWith('--')) throw new UsageError('jobs needs nothing, or run and a job NAME');
-        let results: SlotResult[];
-        try {
-          results = await scheduler.runNow(name, now, null);
-        } catch (e) {
-          if (e instanceof UnknownJobError) throw new UsageError(`no job named "${name}" (jobs: ${jobs.map((j) => j.name).join(', ')})`);
-          throw e;
-        }
-        if (results.length === 0) console.log(`${name}: no slot due by ${now.toISOString()}`);
-        let failed = false;
-        for (const r of results) {
-          if (r.status === 'taken') console.log(`${name} ${r.slot}: already ${r.run.status}${r.run.note ? ` (${r.run.note})` : ''}`);
-          else if (r.status === 'skipped') console.log(`${name} ${r.slot}: skipped (${r.note})`);
-          else {
-            failed ||= r.status === 'failed';
-            const o = r.outcome;
-            console.log(`${name} ${r.slot}: ${r.status}, ${o.sent} sent, ${o.skipped} skipped, ${o.failed} failed${r.error ? `: ${r.error}` : o.note ? ` (${o.note})` : ''}`);
-          }
-        }
-        return failed ? 1 : 0;
+        if (!jobs.some((j) => j.name === name)) throw new UsageError(`no job named "${name}" (jobs: ${jobs.map((j) => j.name).join(', ')})`);
+        const describe = (r: SlotResult): string => {
+          const head = r.slot.startsWith('manual:') ? `${title(name)}, run now at ${when(r.at)}` : `${title(name)}, slot ${when(r.at)}`;
+          if (r.status === 'skipped') return `${head}: skipped — ${noteText(en, r.note)}`;
+          if (r.status === 'taken') return `${head}: already ${r.run.status} — ${r.run.status === 'skipped' ? noteText(en, r.run.note) : outcomeText(en, r.run)}`;
+          if (r.status === 'failed') return `${head}: failed — ${r.error ?? ''}`;
+          return `${head}: done — ${outcomeText(en, r.outcome)}`;
+        };
+        // --now: the slot the schedule had due then (catching up by hand); without it, a run of its own now.
+        const results = i >= 0 ? await scheduler.runDue(name, now, null) : [await scheduler.runNow(name, now, null)];
+        if (results.length === 0) console.log(`${title(name)}: no slot due by ${when(now)}`);
+        for (const r of results) console.log(describe(r));
+        return results.some((r) => r.status === 'failed') ? 1 : 0;
       }
       case 'regrade': {
         const r = await regradeAll(database.db, systemClock.now());

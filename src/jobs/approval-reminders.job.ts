@@ -18,7 +18,7 @@ export const approvalRemindersJob: Job = {
   due: (_ctx, from, to) => firstAndLatest(everyMs(APPROVAL_REMINDERS_EVERY_MINUTES * 60_000, from, to)).map((at) => slotAt(at)),
   async run(ctx) {
     const r = await runApprovalReminders(ctx.deps);
-    return { sent: r.notices, skipped: 0, failed: 0, note: `steps:${r.scanned} reminded:${r.reminded} escalated:${r.escalated}` };
+    return { sent: r.notices, skipped: 0, failed: 0, note: { counts: { steps: r.scanned, reminded: r.reminded, escalated: r.escalated } } };
   },
   describe: (settings, locale) => t({ locale, timezone: settings.timezone }, 'jobs.schedule.every_minutes', { n: APPROVAL_REMINDERS_EVERY_MINUTES }),
 };

@@ -15,7 +15,7 @@ export const awayJob: Job = {
   due: (_ctx, from, to) => firstAndLatest(everyMs(60_000, from, to)).map((at) => slotAt(at)),
   async run(ctx) {
     const r = await applyAbsences(ctx.deps);
-    return { sent: 0, skipped: 0, failed: 0, note: `started:${r.started} ended:${r.ended} delegated:${r.delegated} returned:${r.returned}` };
+    return { sent: 0, skipped: 0, failed: 0, note: { counts: { away_started: r.started, away_ended: r.ended, delegated: r.delegated, handed_back: r.returned } } };
   },
   describe: (settings, locale) => t({ locale, timezone: settings.timezone }, 'jobs.schedule.every_minute'),
 };

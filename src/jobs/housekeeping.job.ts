@@ -13,7 +13,7 @@ export const housekeepingJob: Job = {
   due: (ctx, from, to) => dailyAt(HOUSEKEEPING_AT, ctx.settings.timezone, from, to).map((at) => slotAt(at)),
   async run(ctx) {
     const r = await housekeeping(ctx.deps, ctx.deps.clock.now());
-    return { sent: 0, skipped: 0, failed: 0, note: `sessions:${r.sessions} uploads:${r.uploads} throttles:${r.throttles} runs:${r.jobRuns}` };
+    return { sent: 0, skipped: 0, failed: 0, note: { counts: { sessions: r.sessions, uploads: r.uploads, throttles: r.throttles, runs: r.jobRuns } } };
   },
   describe: (settings, locale) => t({ locale, timezone: settings.timezone }, 'jobs.schedule.daily', { time: HOUSEKEEPING_AT, tz: settings.timezone }),
 };

@@ -5,7 +5,7 @@ export const jobsScheduleText = bundle({
   en: {
     'jobs.schedule.daily': 'daily at {time} ({tz})',
     'jobs.schedule.working_days_each': 'working days at {time}, in each person’s time zone',
-    'jobs.schedule.every_minutes': 'every {n} minutes',
+    'jobs.schedule.every_minutes': 'every {n} {n:minute|minutes}',
     'jobs.schedule.every_minute': 'every minute',
     'jobs.schedule.every_hour': 'every hour',
   },

@@ -1,4 +1,5 @@
 import type { Deps } from '../domain/deps.ts';
+import type { RunNote } from '../domain/jobs/notes.ts';
 import type { OutboxWaker } from '../domain/outbox/waker.ts';
 import type { Settings } from '../domain/settings/settings.ts';
 
@@ -13,10 +14,17 @@ export type JobName = (typeof jobNames)[number];
 
 /** One occurrence of a job: its scheduled instant, and a key unique within the job. */
 export interface Slot {
-  /** Unique per job: the scheduled instant in ISO form, with a suffix where one instant has several slots (a time zone). */
+  /**
+   * Unique per job: the scheduled instant in ISO form, with a suffix where one instant has several slots
+   * (a time zone); `manual:…` for a run of its own (Run now), which is no slot of the schedule.
+   */
   key: string;
   at: Date;
-  /** What run needs to know about the slot beyond its time (the time zone of a digest slot, say). JSON-safe. */
+  /**
+   * What run needs to know about the slot beyond its time (the time zone of a digest slot, say). JSON-safe.
+   * `manual: true` on a run of its own: the job does what is due by `at` (the digest: today's, for those
+   * who have not had it), never a past day's, and consumes no slot of the schedule.
+   */
   data?: Record<string, string | number | boolean | null>;
 }
 
@@ -32,8 +40,14 @@ export interface JobOutcome {
   sent: number;
   skipped: number;
   failed: number;
-  /** A short line for the runs list: "3 stores returned", "digest late by 3 h: skipped". */
-  note?: string;
+  /** Its figures by name ({ returned: 3 }) and why it did nothing; said in words by src/i18n/jobs.ts. */
+  note?: RunNote;
+}
+
+/** Of a job that sends each person something once a day: how many are due by now, and how many of them have not had it. */
+export interface PendingToday {
+  due: number;
+  pending: number;
 }
 
 /**
@@ -56,4 +70,6 @@ export interface Job {
   run(ctx: JobContext, slot: Slot): Promise<JobOutcome>;
   /** The schedule in words for the console and the CLI, in the reader's language. */
   describe(settings: Settings, locale: 'en' | 'zh-CN'): string;
+  /** What a run of its own would find to send now, where that can be told cheaply (the console says it beside Run now). */
+  pendingToday?(ctx: JobContext, now: Date): Promise<PendingToday>;
 }

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Deps } from '../domain/deps.ts';
-import { claimSlot, expiredRuns, finishRun, latestSlots, recentRuns, recordSkipped, renewLease, type JobRunView } from '../domain/jobs/runs.ts';
+import type { RunNote } from '../domain/jobs/notes.ts';
+import { claimSlot, expiredRuns, finishRun, isManualSlot, latestSlots, MANUAL_PREFIX, recentRuns, recordSkipped, renewLease, type JobRunView } from '../domain/jobs/runs.ts';
 import type { OutboxWaker } from '../domain/outbox/waker.ts';
 import { loadSettings } from '../domain/settings/settings.ts';
-import type { Job, JobContext, JobOutcome, Slot } from './job.ts';
+import type { Job, JobContext, JobOutcome, PendingToday, Slot } from './job.ts';
 
 // The clock of the jobs. node-cron only wakes it once a minute; `tick(now)` does the work and is what
 // tests call with a fixed clock. Each tick reads the settings once, asks every job for the slots that
@@ -21,11 +22,21 @@ export const LOOKBACK_MS = 7 * 24 * 60 * 60 * 1000;
 /** How long a claimed slot is ours without a renewal: a process that dies mid-run loses it after this. */
 export const LEASE_MS = 2 * 60 * 1000;
 
-/** Scheduler notes, stored on JobRun and translated by the console (anything else is shown as written). */
+/** Why the scheduler recorded a slot without running it (said in words by src/i18n/jobs.ts). */
 export const notes = {
-  late: (ms: number) => `late:${ms}`,
-  superseded: 'superseded',
+  late: (ms: number): RunNote => ({ reason: 'late', lateMs: ms }),
+  superseded: { reason: 'superseded' } as RunNote,
 } as const;
+
+/** A token that names one press of Run now (a form's hidden field): letters, digits, - and _. */
+const RUN_TOKEN = /^[A-Za-z0-9_-]{8,64}$/;
+export const isRunToken = (s: unknown): s is string => typeof s === 'string' && RUN_TOKEN.test(s);
+
+/** The slot of a run of its own: keyed by the press (its token), or by the instant it was asked for. */
+export function manualSlot(now: Date, token?: string): Slot {
+  const id = token !== undefined && isRunToken(token) ? token : now.toISOString();
+  return { key: `${MANUAL_PREFIX}${id}`, at: now, data: { manual: true } };
+}
 
 export interface SchedulerOptions {
   deps: Deps;
@@ -41,7 +52,7 @@ export interface SchedulerOptions {
 
 export type SlotResult = { job: string; slot: string; at: Date } & (
   | { status: 'done' | 'failed'; runId: number; attempts: number; outcome: JobOutcome; error?: string }
-  | { status: 'skipped'; note: string }
+  | { status: 'skipped'; note: RunNote }
   /** Someone else has (or had) the slot: done already, running elsewhere, skipped, failed. */
   | { status: 'taken'; run: JobRunView }
 );
@@ -62,6 +73,8 @@ export interface JobInfo {
   /** The company's time zone, in which the console shows nextAt. */
   timezone: string;
   last: JobRunView | null;
+  /** Of a daily message per person: who is due today and has not had it (what Run now would send). */
+  pending?: PendingToday;
 }
 
 export interface Scheduler {
@@ -71,10 +84,19 @@ export interface Scheduler {
   lastTickAt(): Date | null;
   tick(now: Date): Promise<TickReport>;
   /**
-   * Runs the slot of `name` that is due at `now` (the latest slot ≤ now within the look-back; one per
-   * series where one instant has several), claimed like any other: a slot already done reports so.
+   * A run of its own of `name` now (console Run now, `crm jobs run`): its own slot (`manual:<token>`),
+   * so it neither consumes nor is refused by a slot of the schedule. One press runs once: the same
+   * `token` again (a double click, a form posted twice) finds its run and reports it. What it sends is
+   * still deduplicated per notice (nobody gets today's digest twice).
    */
-  runNow(name: string, now: Date, byId: number | null): Promise<SlotResult[]>;
+  runNow(name: string, now: Date, byId: number | null, token?: string): Promise<SlotResult>;
+  /**
+   * Runs the slot of `name` that the schedule had due at `now` (the latest slot ≤ now within the
+   * look-back; one per series where one instant has several), claimed like any other: a slot already
+   * done reports so. For catching up a missed slot by hand; `now` is never after the real time (the CLI
+   * refuses it: a future slot run now would be a slot the schedule then finds done).
+   */
+  runDue(name: string, now: Date, byId: number | null): Promise<SlotResult[]>;
   /** Each job: its schedule in words, next run, last run. */
   overview(now: Date, locale: 'en' | 'zh-CN'): Promise<JobInfo[]>;
   /** One tick a minute from the system clock (node-cron). */
@@ -127,7 +149,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   }
 
   async function runSlot(ctx: JobContext, job: Job, slot: Slot, trigger: 'schedule' | 'manual', byId: number | null): Promise<SlotResult> {
-    const claim = await claimSlot(deps, { job: job.name, slot: slot.key, scheduledAt: slot.at, owner, leaseMs, trigger, byId, retryFailed: trigger === 'manual' });
+    const claim = await claimSlot(deps, { job: job.name, slot: slot.key, scheduledAt: slot.at, owner, leaseMs, trigger, byId, retryFailed: trigger === 'manual' && !isManualSlot(slot.key) });
     if (!claim.claimed) return { job: job.name, slot: slot.key, at: slot.at, status: 'taken', run: claim.run };
     const renewal = setInterval(() => {
       renewLease(deps, { runId: claim.runId, owner, leaseMs }).then(
@@ -148,7 +170,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     }
     const status = error === undefined ? 'done' : 'failed';
     try {
-      const held = await finishRun(deps, { runId: claim.runId, owner, status, sent: outcome.sent, skipped: outcome.skipped, failed: outcome.failed, note: error ?? outcome.note ?? null });
+      const held = await finishRun(deps, { runId: claim.runId, owner, status, sent: outcome.sent, skipped: outcome.skipped, failed: outcome.failed, note: error !== undefined ? { error } : (outcome.note ?? null) });
       if (!held) log(`jobs: ${job.name} ${slot.key}: finished after another process took it over`);
     } catch (e) {
       // The lease runs out and another process runs the slot again; its notices are deduplicated.
@@ -158,13 +180,13 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     return { job: job.name, slot: slot.key, at: slot.at, status, runId: claim.runId, attempts: claim.attempts, outcome, ...(error !== undefined ? { error } : {}) };
   }
 
-  async function skip(job: Job, slot: Slot, note: string): Promise<SlotResult | null> {
+  async function skip(job: Job, slot: Slot, note: RunNote): Promise<SlotResult | null> {
     return (await recordSkipped(deps, { job: job.name, slot: slot.key, scheduledAt: slot.at, note })) ? { job: job.name, slot: slot.key, at: slot.at, status: 'skipped', note } : null;
   }
 
   /** The slots to run and to record as skipped, by the job's lateness. */
-  function triage(job: Job, slots: Slot[], now: Date): { run: Slot[]; skip: { slot: Slot; note: string }[] } {
-    const out = { run: [] as Slot[], skip: [] as { slot: Slot; note: string }[] };
+  function triage(job: Job, slots: Slot[], now: Date): { run: Slot[]; skip: { slot: Slot; note: RunNote }[] } {
+    const out = { run: [] as Slot[], skip: [] as { slot: Slot; note: RunNote }[] };
     if (job.lateness.kind === 'skip-after') {
       for (const s of slots) {
         const late = now.getTime() - s.at.getTime();
@@ -246,6 +268,11 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       const job = byName.get(run.job);
       if (!job || handled.has(`${run.job}\n${run.slot}`)) continue;
       try {
+        if (isManualSlot(run.slot)) {
+          // A run of its own whose process died: done once more (its notices are deduplicated).
+          results.push(await runSlot(ctx, job, { key: run.slot, at: run.scheduledAt, data: { manual: true } }, 'manual', run.byId));
+          continue;
+        }
         const again = (await job.due(ctx, new Date(run.scheduledAt.getTime() - 1), run.scheduledAt)).find((s) => s.key === run.slot);
         results.push(await runSlot(ctx, job, again ?? { key: run.slot, at: run.scheduledAt }, 'schedule', null));
       } catch (e) {
@@ -267,7 +294,16 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         return { ran: true, results };
       });
     },
-    async runNow(name, now, byId) {
+    async runNow(name, now, byId, token) {
+      const job = byName.get(name);
+      if (!job) throw new UnknownJobError(name);
+      return exclusive(async () => {
+        const settings = await loadSettings(deps.db);
+        const ctx: JobContext = { deps, settings, ...(waker ? { waker } : {}) };
+        return runSlot(ctx, job, manualSlot(now, token), 'manual', byId);
+      });
+    },
+    async runDue(name, now, byId) {
       const job = byName.get(name);
       if (!job) throw new UnknownJobError(name);
       return exclusive(async () => {
@@ -306,7 +342,13 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
           }
         }
         const [last] = await recentRuns(deps, { job: job.name, limit: 1 });
-        out.push({ name: job.name, schedule: job.describe(settings, locale), nextAt, timezone: settings.timezone, last: last ?? null });
+        let pending: PendingToday | undefined;
+        try {
+          pending = job.pendingToday ? await job.pendingToday(ctx, now) : undefined;
+        } catch (e) {
+          log(`jobs: ${job.name}: ${(e as Error).message}`);
+        }
+        out.push({ name: job.name, schedule: job.describe(settings, locale), nextAt, timezone: settings.timezone, last: last ?? null, ...(pending ? { pending } : {}) });
       }
       return out;
     },

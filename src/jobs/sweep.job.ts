@@ -13,7 +13,7 @@ export const sweepJob: Job = {
   due: (ctx, from, to) => dailyAt(ctx.settings.reminderTimes.sweep, ctx.settings.timezone, from, to).map((at) => slotAt(at)),
   async run(ctx) {
     const result: { returned: number; notified?: number } = await sweepAutoReturn(ctx.deps, ctx.deps.clock.now());
-    return { sent: result.notified ?? 0, skipped: 0, failed: 0, note: `returned:${result.returned}` };
+    return { sent: result.notified ?? 0, skipped: 0, failed: 0, note: { counts: { returned: result.returned } } };
   },
   describe: (settings, locale) => t({ locale, timezone: settings.timezone }, 'jobs.schedule.daily', { time: settings.reminderTimes.sweep, tz: settings.timezone }),
 };

@@ -3,6 +3,7 @@ import { inTransaction, isUniqueViolation } from '../../db/client.ts';
 import { audit } from '../audit/audit.ts';
 import type { Deps } from '../deps.ts';
 import { parse } from '../validation.ts';
+import { decodeNote, encodeNote, noteSchema, type RunNote } from './notes.ts';
 
 // The record of scheduled work: one JobRun row per job and slot (unique), the only thing that makes a
 // slot run exactly once across restarts and processes. Whoever inserts the row owns the slot for a
@@ -28,15 +29,18 @@ export interface JobRunView {
   sent: number;
   skipped: number;
   failed: number;
-  note: string | null;
+  /** Its figures, why it was skipped, or its error (notes.ts). */
+  note: RunNote | null;
   byId: number | null;
   leaseOwner: string | null;
   leaseUntil: Date | null;
 }
 
-/** A note is a line on the console, not a stack trace. */
-const NOTE_MAX = 500;
-const note = z.string().transform((s) => (s.length > NOTE_MAX ? `${s.slice(0, NOTE_MAX - 1)}…` : s));
+/** A run of its own (Run now, `crm jobs run`), not a scheduled slot: its key starts so. */
+export const MANUAL_PREFIX = 'manual:';
+export const isManualSlot = (slot: string): boolean => slot.startsWith(MANUAL_PREFIX);
+
+const note = noteSchema;
 const jobName = z.string().min(1).max(64);
 const slotKey = z.string().min(1).max(200);
 const owner = z.string().min(1).max(200);
@@ -152,7 +156,7 @@ export async function finishRun(deps: Deps, input: z.input<typeof finishSchema>)
   const { count: n } = await inTransaction(deps.db, (tx) =>
     tx.jobRun.updateMany({
       where: { id: f.runId, leaseOwner: f.owner, status: 'running' },
-      data: { status: f.status, finishedAt: deps.clock.now(), sent: f.sent, skipped: f.skipped, failed: f.failed, note: f.note, leaseUntil: null },
+      data: { status: f.status, finishedAt: deps.clock.now(), sent: f.sent, skipped: f.skipped, failed: f.failed, note: encodeNote(f.note), leaseUntil: null },
     }),
   );
   return n === 1;
@@ -166,7 +170,7 @@ export async function recordSkipped(deps: Deps, input: z.input<typeof skipSchema
   const now = deps.clock.now();
   try {
     await inTransaction(deps.db, (tx) =>
-      tx.jobRun.create({ data: { job: s.job, slot: s.slot, scheduledAt: s.scheduledAt, status: 'skipped', trigger: s.trigger, startedAt: now, finishedAt: now, note: s.note } }),
+      tx.jobRun.create({ data: { job: s.job, slot: s.slot, scheduledAt: s.scheduledAt, status: 'skipped', trigger: s.trigger, startedAt: now, finishedAt: now, note: encodeNote(s.note) } }),
     );
     return true;
   } catch (e) {
@@ -175,12 +179,16 @@ export async function recordSkipped(deps: Deps, input: z.input<typeof skipSchema
   }
 }
 
-/** The latest scheduled instant recorded per job (whatever its outcome): where catch-up after a restart starts. */
+/**
+ * The latest scheduled instant recorded per job (whatever its outcome): where catch-up after a restart
+ * starts. Runs of their own (Run now) are no slot of the schedule: one pressed during an outage must
+ * not hide the slots missed before it.
+ */
 export async function latestSlots(deps: Deps, jobs: readonly string[]): Promise<Map<string, Date>> {
   const out = new Map<string, Date>();
   // One indexed lookup per job ((job, scheduledAt)): a GROUP BY would read every row of the table.
   for (const job of jobs) {
-    const row = await deps.db.jobRun.findFirst({ where: { job }, orderBy: { scheduledAt: 'desc' }, select: { scheduledAt: true } });
+    const row = await deps.db.jobRun.findFirst({ where: { job, NOT: { slot: { startsWith: MANUAL_PREFIX } } }, orderBy: { scheduledAt: 'desc' }, select: { scheduledAt: true } });
     if (row) out.set(job, row.scheduledAt);
   }
   return out;
@@ -238,7 +246,7 @@ function view(r: Row): JobRunView {
     sent: r.sent,
     skipped: r.skipped,
     failed: r.failed,
-    note: r.note,
+    note: decodeNote(r.note),
     byId: r.byId,
     leaseOwner: r.leaseOwner,
     leaseUntil: r.leaseUntil,

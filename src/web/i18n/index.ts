@@ -2,6 +2,7 @@ import type { MessageParams } from '../../domain/errors.ts';
 import { translator, type Bundle, type KeyOf } from '../../i18n/bundle.ts';
 import type { MessageKey } from '../../i18n/en.ts';
 import type { Reader } from '../../i18n/index.ts';
+import { jobWords } from '../../i18n/jobs.ts';
 import { accessText } from './access.ts';
 import { auditText } from './audit.ts';
 import { awayText } from './away.ts';
@@ -29,6 +30,7 @@ const areas = {
   queue: queueText,
   wizard: wizardText,
   jobs: jobsText,
+  jobWords,
   away: awayText,
 };
 

@@ -57,7 +57,7 @@ describe('follow-up reminders', () => {
     const r = await s.tickAt('2026-11-22T06:00:00Z');
     // One run for the whole window (its first minute recorded as superseded, not each of its 230).
     expect(r.results).toMatchObject([
-      { job: 'followup-reminders', status: 'skipped', slot: '2026-11-22T02:11:00.000Z', note: 'superseded' },
+      { job: 'followup-reminders', status: 'skipped', slot: '2026-11-22T02:11:00.000Z', note: { reason: 'superseded' } },
       { job: 'followup-reminders', status: 'done', slot: '2026-11-22T06:00:00.000Z', outcome: { sent: 2 } },
     ]);
     expect((await keysOf('followup.reminder')).slice(2)).toEqual([`followup:${f3.id}:2026-11-22T03:00:00.000Z`, `followup:${f4.id}:2026-11-22T05:30:00.000Z`]);

@@ -61,7 +61,7 @@ describe('the scheduler', () => {
     expect((await w.db.store.findUniqueOrThrow({ where: { id: storeId } })).ownerId).toBeNull();
     const history = await w.db.claimHistory.findFirstOrThrow({ where: { storeId, action: 'auto_return' } });
     expect(history.at.toISOString()).toBe('2026-11-24T18:00:00.000Z');
-    expect(sweeps.find((r) => r.slot === '2026-11-24T18:00:00.000Z')?.note).toBe('returned:1');
+    expect(sweeps.find((r) => r.slot === '2026-11-24T18:00:00.000Z')?.note).toEqual({ counts: { returned: 1 } });
     expect(await w.db.outbox.count({ where: { kind: 'store.auto_returned' } })).toBe(1);
     expect(s.lastTickAt()?.toISOString()).toBe('2026-11-29T02:00:00.000Z');
   });
@@ -76,7 +76,7 @@ describe('the scheduler', () => {
     const [ra, rb] = await Promise.all([a.tick(w.clock.now()), b.tick(w.clock.now())]);
     const outcomes = [...ra.results, ...rb.results].filter((r) => r.job === 'sweep').map((r) => r.status).sort();
     expect(outcomes).toEqual(['done', 'taken']);
-    expect(await a.runNow('sweep', w.clock.now(), null)).toMatchObject([{ status: 'taken', run: { status: 'done' } }]);
+    expect(await a.runDue('sweep', w.clock.now(), null)).toMatchObject([{ status: 'taken', run: { status: 'done' } }]);
     expect((await w.db.store.findUniqueOrThrow({ where: { id: storeId } })).ownerId).toBeNull();
     expect(await w.db.claimHistory.count({ where: { storeId, action: 'auto_return' } })).toBe(1);
     expect(await w.db.outbox.count({ where: { kind: 'store.auto_returned' } })).toBe(1);
@@ -99,7 +99,7 @@ describe('the scheduler', () => {
       ['warnings', 'failed'],
       ['sweep', 'done'],
     ]);
-    expect(await runsOf('warnings')).toMatchObject([{ status: 'failed', note: 'TypeError: no such person' }]);
+    expect(await runsOf('warnings')).toMatchObject([{ status: 'failed', note: { error: 'TypeError: no such person' } }]);
     // Not retried by the next ticks; the next day's slot runs (and fails) again.
     await tickThrough(s, '2026-11-22T18:00:00Z', '2026-11-23T18:00:00Z');
     expect((await runsOf('warnings')).map((x) => x.status)).toEqual(['failed', 'failed']);
@@ -135,7 +135,7 @@ describe('the scheduler', () => {
     const r2 = await again.tickAt('2026-11-23T10:00:00Z');
     // (The restarted process looks at the latest recorded sweep once more and finds it done.)
     expect(r2.results.filter((x) => x.status !== 'taken').map((x) => [x.job, x.status])).toEqual([['digest', 'skipped']]);
-    expect((await runsOf('digest')).slice(1)).toMatchObject([{ slot: '2026-11-23T00:30:00.000Z', status: 'skipped', note: `late:${9.5 * HOUR}` }]);
+    expect((await runsOf('digest')).slice(1)).toMatchObject([{ slot: '2026-11-23T00:30:00.000Z', status: 'skipped', note: { reason: 'late', lateMs: 9.5 * HOUR } }]);
     await again.tickAt('2026-11-23T10:01:00Z');
     expect(await w.db.jobRun.count({ where: { job: 'sweep', slot: '2026-11-22T18:00:00.000Z' } })).toBe(1);
     expect(await w.db.outbox.count({ where: { kind: 'store.auto_returned' } })).toBe(1);
@@ -154,23 +154,56 @@ describe('the scheduler', () => {
       ['2026-11-25T18:00:00.000Z', 'skipped'],
       ['2026-11-26T18:00:00.000Z', 'done'],
     ]);
-    expect((await runsOf('sweep')).map((x) => x.note?.startsWith('superseded') ?? false)).toEqual([false, false, true, true, true, false]);
+    expect((await runsOf('sweep')).map((x) => x.note?.reason === 'superseded')).toEqual([false, false, true, true, true, false]);
   });
 
-  it('Run now runs the slot due at that instant exactly once', async () => {
+  it('runDue runs the slot the schedule had due at that instant exactly once', async () => {
     const storeId = await ending('2026-11-22T12:00:00Z');
     const s = scheduler();
     const other = scheduler(jobs, 'other');
     w.clock.set('2026-11-23T03:00:00Z');
-    const both = await Promise.all([s.runNow('sweep', w.clock.now(), w.people.admin.id), other.runNow('sweep', w.clock.now(), w.people.admin.id)]);
+    const both = await Promise.all([s.runDue('sweep', w.clock.now(), w.people.admin.id), other.runDue('sweep', w.clock.now(), w.people.admin.id)]);
     expect(both.flat().map((r) => r.status).sort()).toEqual(['done', 'taken']);
     expect(both.flat().every((r) => r.slot === '2026-11-22T18:00:00.000Z')).toBe(true);
-    expect(await s.runNow('sweep', w.clock.now(), w.people.admin.id)).toMatchObject([{ status: 'taken', run: { status: 'done', trigger: 'manual' } }]);
+    expect(await s.runDue('sweep', w.clock.now(), w.people.admin.id)).toMatchObject([{ status: 'taken', run: { status: 'done', trigger: 'manual' } }]);
     expect(await w.db.claimHistory.count({ where: { storeId, action: 'auto_return' } })).toBe(1);
     expect(await w.db.auditLog.count({ where: { action: 'job.run_now' } })).toBe(1);
     // The scheduler's own tick finds the slot done.
     const r = await s.tickAt('2026-11-23T03:01:00Z');
     expect(r.results.filter((x) => x.job === 'sweep' && x.status !== 'taken')).toEqual([]);
+    await expect(s.runDue('nope', w.clock.now(), null)).rejects.toThrow('no job named nope');
+  });
+
+  it('Run now is a run of its own: once per press, audited, and the scheduled slot still runs at its time', async () => {
+    const storeId = await ending('2026-11-22T12:00:00Z');
+    const s = scheduler();
+    const other = scheduler(jobs, 'other');
+    await s.tickAt(T0);
+    // 21:00 in Shanghai: the store's protection ended at 20:00, tonight's 02:00 sweep has not come.
+    // A double click: one press, posted twice, reaching two servers.
+    w.clock.set('2026-11-22T13:00:00Z');
+    const press = 'press-0001-abcd';
+    const both = await Promise.all([s.runNow('sweep', w.clock.now(), w.people.admin.id, press), other.runNow('sweep', w.clock.now(), w.people.admin.id, press)]);
+    expect(both.map((r) => r.status).sort()).toEqual(['done', 'taken']);
+    expect(both.find((r) => r.status === 'done')).toMatchObject({ slot: `manual:${press}`, outcome: { sent: 2, note: { counts: { returned: 1 } } } });
+    // The other server finds the press's run (still running, or done) and runs nothing.
+    expect(both.find((r) => r.status === 'taken')).toMatchObject({ run: { slot: `manual:${press}`, trigger: 'manual', byId: w.people.admin.id } });
+    // Posted once more after it finished: reported, not run.
+    expect(await s.runNow('sweep', w.clock.now(), w.people.admin.id, press)).toMatchObject({ status: 'taken', run: { status: 'done', sent: 2 } });
+    expect(await w.db.claimHistory.count({ where: { storeId, action: 'auto_return' } })).toBe(1);
+    expect(await w.db.auditLog.findMany({ where: { action: 'job.run_now' } })).toMatchObject([{ entityId: 'sweep', actorId: w.people.admin.id }]);
+    // Another press runs again (nothing left to return).
+    w.clock.set('2026-11-22T13:05:00Z');
+    expect(await s.runNow('sweep', w.clock.now(), w.people.admin.id, 'press-0002-abcd')).toMatchObject({ status: 'done', outcome: { sent: 0, note: { counts: { returned: 0 } } } });
+    // The scheduled 02:00 is untouched by both: it runs at its time; a restart does not start from the presses.
+    const r = await scheduler(jobs, 'restarted').tickAt('2026-11-22T18:00:00Z');
+    expect(r.results.filter((x) => x.job === 'sweep').map((x) => [x.slot, x.status])).toEqual([['2026-11-22T18:00:00.000Z', 'done']]);
+    expect((await runsOf('sweep')).map((x) => [x.slot, x.trigger])).toEqual([
+      ['2026-11-21T18:00:00.000Z', 'schedule'],
+      [`manual:${press}`, 'manual'],
+      ['manual:press-0002-abcd', 'manual'],
+      ['2026-11-22T18:00:00.000Z', 'schedule'],
+    ]);
     await expect(s.runNow('nope', w.clock.now(), null)).rejects.toThrow('no job named nope');
   });
 

@@ -1,16 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { NotFoundError } from '../../../domain/errors.ts';
 import { recentRuns, type JobRunView } from '../../../domain/jobs/runs.ts';
 import { loadSettings } from '../../../domain/settings/settings.ts';
 import { formatDateTime } from '../../../domain/time/zone.ts';
+import { jobTitle, noteText, outcomeText, pendingText } from '../../../i18n/jobs.ts';
 import type { Scheduler, SlotResult } from '../../../jobs/scheduler.ts';
 import { html, type Html } from '../../html.ts';
-import { jobsText } from '../../i18n/jobs.ts';
-import { csrfField, handler, redirectWith, render, requireAdmin, session, tr, trCode, type ConsoleDeps, type RouteModule } from '../kit.ts';
+import { csrfField, handler, readerOf, redirectWith, render, requireAdmin, session, tr, trCode, type ConsoleDeps, type RouteModule } from '../kit.ts';
 
 // Jobs (admins): each scheduled job with its schedule in words, next run and last outcome, the recent
-// runs, and Run now — which runs the slot due now through the scheduler, claimed like any other, so a
-// slot already run is not run again (and a second press says so).
+// runs, and Run now — a run of the job's own, now (it uses up no slot of the schedule). Each page
+// gives every Run now button a fresh token: the press runs once, and the same form posted again (a
+// double click, a reload) finds that run and reports it instead of running again. Beside the
+// digest's button the page says whether a run now would send anything new.
 
 const RECENT = 50;
 
@@ -24,20 +27,8 @@ function duration(ms: number | null): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-const known = (key: string): key is keyof typeof jobsText.en => key in jobsText.en;
-
-/** A run's note in the reader's words where it is one of the scheduler's or the built-in jobs' codes; as written otherwise. */
-function noteText(req: Request, note: string | null): string {
-  if (!note) return '';
-  const late = /^late:(\d+)$/.exec(note);
-  if (late) return tr(req, 'jobs.note.late', { minutes: Math.round(Number(late[1]) / 60_000) });
-  if (note === 'superseded') return tr(req, 'jobs.note.superseded');
-  const parts = note.split(' ').map((p) => /^([a-z]+):(\d+)$/.exec(p));
-  if (parts.every((m) => m && known(`jobs.note.${m[1]}`))) return parts.map((m) => tr(req, `jobs.note.${m![1]}` as keyof typeof jobsText.en, { n: Number(m![2]) })).join(', ');
-  return note;
-}
-
-const jobName = (req: Request, name: string): string => (known(`jobs.name.${name}`) ? trCode(req, 'jobs.name.', name) : name);
+const jobName = (req: Request, name: string): string => jobTitle(readerOf(req), name);
+const runToken = (): string => randomBytes(12).toString('base64url');
 
 function runRow(req: Request, r: JobRunView, tz: string): Html {
   return html`<tr data-run="${r.id}" data-job="${r.job}" data-status="${r.status}">
@@ -49,7 +40,7 @@ function runRow(req: Request, r: JobRunView, tz: string): Html {
     <td class="num">${r.sent}</td>
     <td class="num">${r.skipped}</td>
     <td class="num">${r.failed}</td>
-    <td>${noteText(req, r.note)}</td>
+    <td>${noteText(readerOf(req), r.note)}</td>
   </tr>`;
 }
 
@@ -73,7 +64,7 @@ async function page(req: Request, res: Response, cd: ConsoleDeps): Promise<void>
             <td>${j.schedule}</td>
             <td>${j.nextAt ? formatDateTime(j.nextAt, j.timezone) : tr(req, 'jobs.no_next')}</td>
             <td>${j.last ? html`${trCode(req, 'jobs.status.', j.last.status)} · ${formatDateTime(j.last.scheduledAt, j.timezone)}` : html`<span class="muted">${tr(req, 'jobs.never')}</span>`}</td>
-            <td><form method="post" action="/console/jobs/${encodeURIComponent(j.name)}/run" class="inline">${csrfField(req)}<button type="submit">${tr(req, 'jobs.run_now')}</button></form></td>
+            <td><form method="post" action="/console/jobs/${encodeURIComponent(j.name)}/run" class="inline">${csrfField(req)}<input type="hidden" name="run" value="${runToken()}"><button type="submit">${tr(req, 'jobs.run_now')}</button></form>${j.pending ? html`<p class="muted hint" data-pending="${j.pending.pending}">${pendingText(readerOf(req), j.pending)}</p>` : ''}</td>
           </tr>`,
         )}</tbody>
       </table>
@@ -87,22 +78,21 @@ async function page(req: Request, res: Response, cd: ConsoleDeps): Promise<void>
   });
 }
 
-/** The flash after Run now: what happened to each slot it ran (usually one). */
-function outcomeMessage(req: Request, name: string, results: SlotResult[], tz: string): { message: string; kind: 'ok' | 'error' } {
+/** The flash after Run now: what the run did, or what the earlier run of the same press did. */
+function outcomeMessage(req: Request, name: string, r: SlotResult, tz: string): { message: string; kind: 'ok' | 'error' } {
   const job = jobName(req, name);
-  if (results.length === 0) return { message: tr(req, 'jobs.nothing_due', { job }), kind: 'ok' };
-  let kind: 'ok' | 'error' = 'ok';
-  const lines = results.map((r) => {
-    const slot = formatDateTime(r.at, tz);
-    if (r.status === 'taken') return tr(req, 'jobs.already', { job, slot, status: trCode(req, 'jobs.status.', r.run.status) });
-    if (r.status === 'skipped') return tr(req, 'jobs.already', { job, slot, status: trCode(req, 'jobs.status.', 'skipped') });
-    if (r.status === 'failed') {
-      kind = 'error';
-      return tr(req, 'jobs.ran_failed', { job, slot, error: r.error ?? '' });
-    }
-    return tr(req, 'jobs.ran', { job, slot, sent: r.outcome.sent, skipped: r.outcome.skipped, failed: r.outcome.failed });
-  });
-  return { message: lines.join(' '), kind };
+  const reader = readerOf(req);
+  if (r.status === 'skipped') return { message: tr(req, 'jobs.ran', { job, outcome: noteText(reader, r.note) }), kind: 'ok' };
+  if (r.status !== 'taken') {
+    if (r.status === 'failed') return { message: tr(req, 'jobs.ran_failed', { job, error: r.error ?? '' }), kind: 'error' };
+    return { message: tr(req, 'jobs.ran', { job, outcome: outcomeText(reader, r.outcome) }), kind: 'ok' };
+  }
+  const time = formatDateTime(r.run.startedAt, tz);
+  if (r.run.status === 'running') return { message: tr(req, 'jobs.running', { job, time }), kind: 'ok' };
+  return {
+    message: tr(req, 'jobs.already', { job, time, status: trCode(req, 'jobs.status.', r.run.status), outcome: outcomeText(reader, r.run) }),
+    kind: r.run.status === 'failed' ? 'error' : 'ok',
+  };
 }
 
 export const jobsRoutes: RouteModule = (router, cd) => {
@@ -117,9 +107,10 @@ export const jobsRoutes: RouteModule = (router, cd) => {
       const job = scheduler.jobs.find((j) => j.name === name);
       if (!job) throw new NotFoundError('jobs.unknown');
       const now = cd.deps.clock.now();
-      const results = await scheduler.runNow(name, now, session(req).actor.id);
+      const token = (req.body as Record<string, unknown> | undefined)?.run;
+      const result = await scheduler.runNow(name, now, session(req).actor.id, typeof token === 'string' ? token : undefined);
       const { timezone } = await loadSettings(cd.deps.db);
-      const { message, kind } = outcomeMessage(req, name, results, timezone);
+      const { message, kind } = outcomeMessage(req, name, result, timezone);
       redirectWith(res, '/console/jobs', message, kind);
     }),
   );

@@ -49,10 +49,12 @@ describe('the morning digest', () => {
     const [shanghai] = dailyAt('08:30', SH, at('2026-11-22T12:00:00Z'), at('2026-11-23T12:00:00Z'));
     expect(shanghai!.toISOString()).toBe('2026-11-23T00:30:00.000Z');
     const r = await runSlot(shanghai!, SH);
-    expect(r).toMatchObject({ sent: 3, failed: 0, people: 9 });
-    expect(r.skipped).toBe(6);
+    expect(r).toMatchObject({ sent: 5, failed: 0, people: 9, already: 0 });
+    expect(r.skipped).toBe(4);
     const sent = await digests();
-    expect(sent.map((d) => d.key).sort()).toEqual([`digest:${w.people.rep1.id}:2026-11-23`, `digest:${w.people.rep3.id}:2026-11-23`, `digest:${w.people.sup1.id}:2026-11-23`].sort());
+    // 刘洋's visit is news to him, and to the leads above him: Olivia Brown (his team) and Wang Fang (his area).
+    const ids = ['rep1', 'rep3', 'sup1', 'sup2', 'mgrWest'] as const;
+    expect(sent.map((d) => d.key).sort()).toEqual(ids.map((k) => `digest:${w.people[k].id}:2026-11-23`).sort());
     const li = sent.find((d) => d.recipientId === w.people.rep1.id)!.payload;
     expect(li).toMatchObject({ localDate: '2026-11-23', timezone: SH, overdueTotal: 1, dueTodayTotal: 1, approvalsTotal: 0 });
     expect(li.overdue.map((f) => [f.id, f.note, f.store.name])).toEqual([[overdue.id, 'Bring the menu', 'Sunny Cafe']]);
@@ -60,13 +62,15 @@ describe('the morning digest', () => {
     const han = sent.find((d) => d.recipientId === w.people.sup1.id)!.payload;
     expect(han).toMatchObject({ approvalsTotal: 1, approvals: [{ requestId: opp.reportRequestId, flow: 'report', store: 'Sunny Cafe', requester: 'Li Lei' }] });
     expect(sent.find((d) => d.recipientId === w.people.rep3.id)!.payload.yesterday).toEqual({ visits: 1, claims: 0 });
+    expect(sent.find((d) => d.recipientId === w.people.sup2.id)!.payload.yesterday).toEqual({ visits: 1, claims: 0, team: true });
+    expect(sent.find((d) => d.recipientId === w.people.mgrWest.id)!.payload.yesterday).toEqual({ visits: 1, claims: 0, team: true });
     // Everyone in the zone gets Home drawn with the new day, news or not.
-    expect(await w.db.outbox.count({ where: { kind: 'home.refresh' } })).toBe(9);
+    expect(await w.db.outbox.count({ where: { kind: 'home.refresh', dedupeKey: { contains: ':digest:' } } })).toBe(9);
 
     // The same slot again (a retry, a second process): nothing new.
-    expect(await runSlot(shanghai!, SH, 5 * 60_000)).toMatchObject({ sent: 0 });
-    expect(await w.db.outbox.count({ where: { kind: 'followup.digest' } })).toBe(3);
-    expect(await w.db.outbox.count({ where: { kind: 'home.refresh' } })).toBe(9);
+    expect(await runSlot(shanghai!, SH, 5 * 60_000)).toMatchObject({ sent: 0, already: 9 });
+    expect(await w.db.outbox.count({ where: { kind: 'followup.digest' } })).toBe(5);
+    expect(await w.db.outbox.count({ where: { kind: 'home.refresh', dedupeKey: { contains: ':digest:' } } })).toBe(9);
 
     // New York's morning is later; Sam alone, his local date.
     const [newYork] = dailyAt('08:30', NY, at('2026-11-23T00:00:00Z'), at('2026-11-24T00:00:00Z'));

@@ -39,10 +39,11 @@ describe('job runs', () => {
     expect(await finishRun(deps, { runId: run!.id, owner: 'crashed', status: 'done' })).toBe(false);
     expect(await renewLease(deps, { runId: run!.id, owner: run!.leaseOwner!, leaseMs: 60_000 })).toBe(true);
     clock.advance(1_500);
-    expect(await finishRun(deps, { runId: run!.id, owner: run!.leaseOwner!, status: 'done', sent: 3, note: 'x'.repeat(600) })).toBe(true);
+    expect(await finishRun(deps, { runId: run!.id, owner: run!.leaseOwner!, status: 'done', sent: 3, note: { counts: { returned: 2 }, error: 'x'.repeat(600) } })).toBe(true);
     const done = await findRun(deps, slot.job, slot.slot);
-    expect(done).toMatchObject({ status: 'done', sent: 3, durationMs: 1_500, leaseUntil: null });
-    expect(done!.note!.length).toBe(500);
+    expect(done).toMatchObject({ status: 'done', sent: 3, durationMs: 1_500, leaseUntil: null, note: { counts: { returned: 2 } } });
+    // An error is a line, not a stack trace.
+    expect(done!.note!.error!.length).toBe(400);
     // Done is done: no further claim, even after any lease.
     clock.advance(3_600_000);
     expect(await claimSlot(deps, { ...slot, owner: 'late', leaseMs: 60_000 })).toMatchObject({ claimed: false, run: { status: 'done' } });
@@ -52,8 +53,8 @@ describe('job runs', () => {
   it('a failed slot is tried again only by Run now, which is audited', async () => {
     const c = await claimSlot(w.deps, { ...slot, owner: 'a', leaseMs: 60_000 });
     if (!c.claimed) throw new Error('not claimed');
-    await finishRun(w.deps, { runId: c.runId, owner: 'a', status: 'failed', note: 'Error: boom' });
-    expect(await claimSlot(w.deps, { ...slot, owner: 'b', leaseMs: 60_000 })).toMatchObject({ claimed: false, run: { status: 'failed', note: 'Error: boom' } });
+    await finishRun(w.deps, { runId: c.runId, owner: 'a', status: 'failed', note: { error: 'Error: boom' } });
+    expect(await claimSlot(w.deps, { ...slot, owner: 'b', leaseMs: 60_000 })).toMatchObject({ claimed: false, run: { status: 'failed', note: { error: 'Error: boom' } } });
     const again = await Promise.all([1, 2, 3].map(() => claimSlot(w.deps, { ...slot, owner: 'c', leaseMs: 60_000, trigger: 'manual', byId: w.people.admin.id, retryFailed: true })));
     expect(again.filter((x) => x.claimed)).toHaveLength(1);
     expect(await findRun(w.deps, slot.job, slot.slot)).toMatchObject({ status: 'running', trigger: 'manual', byId: w.people.admin.id, attempts: 2, note: null });
@@ -61,14 +62,17 @@ describe('job runs', () => {
   });
 
   it('records a skipped slot once, and gives the latest slot per job and the recent runs', async () => {
-    expect(await recordSkipped(w.deps, { ...slot, note: 'late:3600000' })).toBe(true);
-    expect(await recordSkipped(w.deps, { ...slot, note: 'late:3600000' })).toBe(false);
+    expect(await recordSkipped(w.deps, { ...slot, note: { reason: 'late', lateMs: 3_600_000 } })).toBe(true);
+    expect(await recordSkipped(w.deps, { ...slot, note: { reason: 'late', lateMs: 3_600_000 } })).toBe(false);
     expect((await claimSlot(w.deps, { ...slot, owner: 'a', leaseMs: 60_000 })).claimed).toBe(false);
     await claimSlot(w.deps, { job: 'sweep', slot: '2026-11-22T18:00:00.000Z', scheduledAt: at('2026-11-22T18:00:00Z'), owner: 'a', leaseMs: 60_000 });
     await claimSlot(w.deps, { job: 'housekeeping', slot: '2026-11-21T19:30:00.000Z', scheduledAt: at('2026-11-21T19:30:00Z'), owner: 'a', leaseMs: 60_000 });
+    // A run of its own (Run now) later than both is no slot of the schedule: catch-up does not start from it.
+    await claimSlot(w.deps, { job: 'sweep', slot: 'manual:abcdefgh12', scheduledAt: at('2026-11-25T03:00:00Z'), owner: 'a', leaseMs: 60_000, trigger: 'manual' });
     const latest = await latestSlots(w.deps, ['sweep', 'housekeeping', 'digest']);
     expect(Object.fromEntries([...latest].map(([k, v]) => [k, v.toISOString()]))).toEqual({ sweep: '2026-11-22T18:00:00.000Z', housekeeping: '2026-11-21T19:30:00.000Z' });
     expect((await recentRuns(w.deps, { job: 'sweep' })).map((r) => [r.slot, r.status])).toEqual([
+      ['manual:abcdefgh12', 'running'],
       ['2026-11-22T18:00:00.000Z', 'running'],
       ['2026-11-21T18:00:00.000Z', 'skipped'],
     ]);
@@ -79,6 +83,22 @@ describe('job runs', () => {
     await expect(claimSlot(w.deps, { ...slot, owner: '', leaseMs: 60_000 })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(claimSlot(w.deps, { ...slot, scheduledAt: 'tomorrow' as unknown as Date, owner: 'a', leaseMs: 60_000 })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(finishRun(w.deps, { runId: 1, owner: 'a', status: 'exploded' as 'done' })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(finishRun(w.deps, { runId: 1, owner: 'a', status: 'done', note: { counts: { 'Not A Name': 1 } } })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(finishRun(w.deps, { runId: 1, owner: 'a', status: 'done', note: { counts: { returned: -1 } } })).rejects.toBeInstanceOf(InvalidInputError);
     expect(await w.db.jobRun.count()).toBe(0);
+  });
+
+  it('reads back notes written before they were structured', async () => {
+    for (const [i, note] of ['returned:1', 'late:3600000', 'superseded', 'people:18 late', 'TypeError: no such person'].entries()) {
+      await w.db.jobRun.create({ data: { job: 'sweep', slot: `old-${i}`, scheduledAt: at('2026-11-20T00:00:00Z'), status: 'done', startedAt: at('2026-11-20T00:00:00Z'), note } });
+    }
+    const notes = (await recentRuns(w.deps, { job: 'sweep' })).sort((a, b) => a.id - b.id).map((r) => r.note);
+    expect(notes).toEqual([
+      { counts: { returned: 1 } },
+      { reason: 'late', lateMs: 3_600_000 },
+      { reason: 'superseded' },
+      { counts: { people: 18 }, reason: 'late' },
+      { text: 'TypeError: no such person' },
+    ]);
   });
 });
