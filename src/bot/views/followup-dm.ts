@@ -104,7 +104,8 @@ export function digestMessage(reader: Reader, name: string, d: DigestPayload): B
     );
     blocks.push(section(t(reader, 'digest.approvals', { count: d.approvalsTotal })), linesSection(reader, lines, d.approvalsTotal), context([t(reader, 'digest.approvals_hint')]), divider());
   }
-  if (d.yesterday.visits + d.yesterday.claims > 0) blocks.push(context([t(reader, 'digest.yesterday', { visits: d.yesterday.visits, claims: d.yesterday.claims })]));
+  // A lead's figures are their team's (their org subtree's), and say so.
+  if (d.yesterday.visits + d.yesterday.claims > 0) blocks.push(context([t(reader, d.yesterday.team ? 'digest.yesterday_team' : 'digest.yesterday', { visits: d.yesterday.visits, claims: d.yesterday.claims })]));
   if (blocks.at(-1)?.type === 'divider') blocks.pop();
   const text = t(reader, 'digest.text', { overdue: d.overdueTotal, today: d.dueTodayTotal, ending: d.endingTotal, approvals: d.approvalsTotal });
   return { text, blocks: capBlocks(blocks, limits.messageBlocks, (n) => t(reader, 'today.more', { count: n })) };

@@ -122,6 +122,15 @@ describe('the morning digest', () => {
     expect(textOf(m.blocks.slice(1))).not.toContain('<@U123>');
   });
 
+  it('a lead’s yesterday is their team’s, and says so; a rep’s is their own', () => {
+    const lead = digestMessage(en, 'Han', digest({ yesterday: { visits: 1, claims: 3, team: true } }));
+    expect(textOf(lead.blocks)).toContain('Yesterday, your team: 1 visit logged, 3 stores claimed.');
+    expect(textOf(digestMessage(zh, 'Han', digest({ yesterday: { visits: 4, claims: 1, team: true } })).blocks)).toContain('昨天，您的团队：记录拜访 4 次，认领门店 1 家。');
+    const rep = digestMessage(en, 'Sam', digest({ yesterday: { visits: 2, claims: 1 } }));
+    expect(textOf(rep.blocks)).toContain('Yesterday: 2 visits logged, 1 store claimed.');
+    expect(textOf(rep.blocks)).not.toContain('your team');
+  });
+
   it('after a click, the clicked follow-up’s buttons become the line that says what was done', () => {
     const m = digestMessage(en, 'Sam', digest({ overdue: [item(1, '2026-11-20T15:00:00.000Z'), item(2, '2026-11-21T15:00:00.000Z')], overdueTotal: 2 }));
     const marked = markFollowUp(m.blocks, 2, '✓ Done: *Store 2*') as Json[];
