@@ -107,6 +107,43 @@ describe('the morning digest by the scheduler', () => {
   });
 });
 
+describe('a time zone changed in the morning', () => {
+  it('someone moved into a zone whose digest time has passed (within its two hours) gets that day’s digest once; someone who had it, or is too late, does not', async () => {
+    const TOKYO = 'Asia/Tokyo';
+    await followUp('rep1', 'Sunny Cafe', '2026-11-20T06:00:00Z');
+    await followUp('rep2', '外婆家（湖滨店）', '2026-11-20T06:00:00Z');
+    // 刘洋 lives in New York, where it is still Sunday.
+    await w.db.person.update({ where: { id: w.people.rep3.id }, data: { timezone: 'America/New_York' } });
+    await w.db.followUp.create({ data: { storeId: (await w.store('Green Leaf Bakery')).id, personId: w.people.rep3.id, dueAt: at('2026-11-20T06:00:00Z') } });
+    const s = scheduler([digestJob]);
+    // Monday 23 November: 08:30 in Tokyo is 23:30 UTC the evening before, in Shanghai 00:30 UTC. Nobody is in Tokyo yet.
+    await s.tickAt('2026-11-22T23:00:00Z');
+    await s.tickThrough('2026-11-22T23:00:00Z', '2026-11-22T23:50:00Z', MINUTE);
+    // 07:50 in Shanghai, before Li Lei's digest: his zone is changed to Tokyo, where it is 08:50 — the morning has gone by there.
+    await w.db.person.update({ where: { id: w.people.rep1.id }, data: { timezone: TOKYO } });
+    await s.tickThrough('2026-11-22T23:50:00Z', '2026-11-23T00:40:00Z', MINUTE);
+    const keys = await keysOf('followup.digest');
+    expect(keys.filter((k) => k.startsWith(`digest:${w.people.rep1.id}:`))).toEqual([`digest:${w.people.rep1.id}:2026-11-23`]);
+    const li = await w.db.outbox.findFirstOrThrow({ where: { dedupeKey: `digest:${w.people.rep1.id}:2026-11-23` } });
+    expect(JSON.parse(li.payload)).toMatchObject({ localDate: '2026-11-23', timezone: TOKYO });
+    // His own slot, at the next tick after the change; Shanghai's morning still came for the others (Sam among them).
+    const runs = (await recentRuns(w.deps, { job: 'digest', limit: 10 })).reverse();
+    expect(runs.map((r) => [r.slot, r.status, r.sent])).toEqual([
+      [`2026-11-22T23:30:00.000Z:${TOKYO}:p${w.people.rep1.id}`, 'done', 1],
+      ['2026-11-23T00:30:00.000Z:Asia/Shanghai', 'done', 1],
+    ]);
+    expect(keys).toContain(`digest:${w.people.rep2.id}:2026-11-23`);
+    // Sam moves to Tokyo after his digest: nothing more. Nor for anyone once Tokyo's two hours are over.
+    await w.db.person.update({ where: { id: w.people.rep2.id }, data: { timezone: TOKYO } });
+    await s.tickThrough('2026-11-23T00:40:00Z', '2026-11-23T01:35:00Z', MINUTE);
+    // 刘洋 moves to Tokyo at 10:35 there: more than two hours after its 08:30, no digest that day.
+    await w.db.person.update({ where: { id: w.people.rep3.id }, data: { timezone: TOKYO } });
+    await s.tickThrough('2026-11-23T01:35:00Z', '2026-11-23T02:30:00Z', MINUTE);
+    expect(await keysOf('followup.digest')).toEqual(keys);
+    expect(await w.db.jobRun.count({ where: { job: 'digest' } })).toBe(2);
+  });
+});
+
 describe('warnings by the scheduler', () => {
   it('once a day at the digest’s time: each store’s 3-day and 1-day warnings once', async () => {
     const s = scheduler([warningsJob]);
