@@ -101,24 +101,38 @@ export const directMessage = (client: WebClient, user: string): Answer => ({
   fail: (text) => client.chat.postMessage({ channel: user, text }),
 });
 
-/** Beside what was clicked: an ephemeral line through the click's response_url, else a DM. */
-export function beside(client: WebClient, body: Pick<BlockActionsBody, 'response_url' | 'user'>): Answer {
-  const say = (text: string) =>
-    body.response_url ? postResponse(body.response_url, { response_type: 'ephemeral', replace_original: false, text }) : client.chat.postMessage({ channel: body.user.id, text });
+/**
+ * A click on App Home is answered on Home, in a small modal (Home has no place for a line, and an
+ * answer in Messages is not seen by someone looking at Home); false when the click was not on Home.
+ */
+export async function sayOnHome(client: WebClient, body: Pick<BlockActionsBody, 'view' | 'trigger_id'>, reader: Reader | undefined, title: string | null, text: string): Promise<boolean> {
+  if (!reader || body.view?.type !== 'home' || !body.trigger_id) return false;
+  await openModal(client, body.trigger_id, messageModal(reader, title ?? t(reader, 'home.answer_title'), text));
+  return true;
+}
+
+/** Beside what was clicked: an ephemeral line through the click's response_url, else on Home (`reader` given), else a DM. */
+export function beside(client: WebClient, body: Pick<BlockActionsBody, 'response_url' | 'user' | 'view' | 'trigger_id'>, reader?: Reader): Answer {
+  const say = async (text: string) => {
+    if (body.response_url) await postResponse(body.response_url, { response_type: 'ephemeral', replace_original: false, text });
+    else if (!(await sayOnHome(client, body, reader, null, text))) await client.chat.postMessage({ channel: body.user.id, text });
+  };
   return { show: (m) => say(m.text), fail: say };
 }
 
 /**
- * To the one who clicked a card, where it clicked: ephemeral in the card's channel, else through the
- * response_url, else — a click on App Home, which has neither — in a small modal over Home rather than
- * in Messages where nobody looking at Home would see it, else by DM. A failure is marked ⚠️.
+ * To the one who clicked a card, where it clicked: ephemeral in the card's channel, else on App Home
+ * (`reader` given: `sayOnHome`), else through the response_url, else by DM. A failure is marked ⚠️.
  */
 export function toClicker(client: WebClient, body: BlockActionsBody, reader?: Reader): Answer {
   const say = async (text: string) => {
     const channel = body.channel?.id ?? body.container?.channel_id;
-    if (body.container?.type === 'message' && channel) await client.chat.postEphemeral({ channel, user: body.user.id, text });
-    else if (reader && body.view?.type === 'home' && body.trigger_id) await openModal(client, body.trigger_id, messageModal(reader, t(reader, 'home.answer_title'), text));
-    else if (body.response_url) await postResponse(body.response_url, { response_type: 'ephemeral', replace_original: false, text });
+    if (body.container?.type === 'message' && channel) {
+      await client.chat.postEphemeral({ channel, user: body.user.id, text });
+      return;
+    }
+    if (await sayOnHome(client, body, reader, null, text)) return;
+    if (body.response_url) await postResponse(body.response_url, { response_type: 'ephemeral', replace_original: false, text });
     else await client.chat.postMessage({ channel: body.user.id, text });
   };
   return { show: (m) => say(m.text), fail: (text) => say(`⚠️ ${text}`) };

@@ -4,7 +4,7 @@ import type { Reader } from '../../i18n/index.ts';
 import { formatMoney } from '../../i18n/money.ts';
 import { capBlocks, cut, divider, esc, section, type Block } from '../blocks/kit.ts';
 import { t } from '../i18n/index.ts';
-import { overdueBy, plural } from './durations.ts';
+import { overdueBy } from './durations.ts';
 import { linesSection } from './today.ts';
 
 // A supervisor's or manager's team day (src/domain/team/today.ts) as App Home shows it: visits per
@@ -21,7 +21,7 @@ const name = (s: string, max = 60): string => esc(cut(s.replace(/\s+/g, ' '), ma
 function visitsBlock(reader: Reader, day: TeamDay): Block {
   if (day.reps.length === 0) return section([t(reader, 'team.visits', { count: day.visitsToday }), t(reader, 'team.no_reps')].join('\n'));
   const lines = day.reps.map((r) =>
-    r.visits === 0 ? t(reader, 'team.visits_none', { name: name(r.name) }) : plural(reader, 'team.visits_line', r.visits, { name: name(r.name) }),
+    r.visits === 0 ? t(reader, 'team.visits_none', { name: name(r.name) }) : t(reader, 'team.visits_line', { name: name(r.name), count: r.visits }),
   );
   return linesSection(reader, [t(reader, 'team.visits', { count: day.visitsToday }), ...lines], day.reps.length + 1);
 }
@@ -44,7 +44,7 @@ function pipelineBlock(reader: Reader, day: TeamDay): Block {
   const open = day.pipeline.filter((p) => p.count > 0);
   if (open.length === 0) return section(t(reader, 'team.pipeline_none'));
   const money = (n: number) => formatMoney(n, reader.locale);
-  const lines = day.pipeline.map((p) => plural(reader, 'team.pipeline_line', p.count, { stage: t(reader, `opp.stage.${p.stage}`), amount: money(p.amount) }));
+  const lines = day.pipeline.map((p) => t(reader, 'team.pipeline_line', { count: p.count, stage: t(reader, `opp.stage.${p.stage}`), amount: money(p.amount) }));
   const total = day.pipeline.reduce((n, p) => n + p.amount, 0);
   return section([t(reader, 'team.pipeline'), ...lines, t(reader, 'team.pipeline_total', { amount: money(total) })].join('\n'));
 }

@@ -105,7 +105,7 @@ describe('App Home', () => {
     );
     const snoozed = await nextHome('U0REP2', n);
     expect(textOf(snoozed.blocks)).not.toContain('Second');
-    expect(textOf(snoozed.blocks)).toContain('1 more follow-ups in the next 14 days.');
+    expect(textOf(snoozed.blocks)).toContain('1 more follow-up in the next 14 days.');
     // Nothing changed (already done): no refresh.
     n = publishes('U0REP2');
     await s.action('U0REP2', { action_id: ids.actions.followUpDone, value: String(f.id), block_id: `myday:followup:${f.id}` }, { view: home });
@@ -130,6 +130,30 @@ describe('App Home', () => {
     const text = textOf(home.blocks);
     expect(text).toContain('*My open opportunities* (1)');
     expect(text).toContain('*Home deal* · 外婆家（湖滨店） · 5,000.00 · Negotiation · close 2027-01-15');
+  });
+
+  it('Claim stores: the list goes to Messages, and Home says so in a modal', async () => {
+    const dms = s.standin.dmsTo('U0REP2').length;
+    const modals = s.standin.openViews('U0REP2').length;
+    await s.action('U0REP2', { action_id: ids.actions.homeClaim, block_id: 'home_quick' }, { view: { id: 'VHOME2', type: 'home', blocks: [] } });
+    const told = await s.standin.waitFor(() => s.standin.openViews('U0REP2').length > modals && s.openView('U0REP2'));
+    expect(told.view.title.text).toBe('Claim stores');
+    expect(textOf(told.view.blocks)).toContain('The stores you can claim are on their way to your *Messages* with Seaboard');
+    told.closed = true;
+    await s.standin.waitFor(() => s.standin.dmsTo('U0REP2').slice(dms).find((m) => textOf(m.blocks).includes('老王面馆')));
+  });
+
+  it('a follow-up that can no longer be done from a stale Home is told on Home, not in Messages', async () => {
+    const f = await s.w.db.followUp.create({ data: { storeId: grannys, personId: rep2, dueAt: new Date(t0.getTime() - 3_600_000), status: 'cancelled' } });
+    const dms = s.standin.dmsTo('U0REP2').length;
+    const modals = s.standin.openViews('U0REP2').length;
+    await s.action('U0REP2', { action_id: ids.actions.followUpDone, value: String(f.id), block_id: `myday:followup:${f.id}` }, { view: { id: 'VHOME2', type: 'home', blocks: [] } });
+    const told = await s.standin.waitFor(() => s.standin.openViews('U0REP2').length > modals && s.openView('U0REP2'));
+    expect(told.view.title.text).toBe('Seaboard');
+    expect(textOf(told.view.blocks)).toContain('cancelled');
+    told.closed = true;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.standin.dmsTo('U0REP2').slice(dms).filter((m) => (m.text ?? '').includes('cancelled'))).toEqual([]);
   });
 
   it('switches language with /crm lang', async () => {

@@ -65,7 +65,7 @@ describe('/crm today', () => {
     expect(text).toContain('*Due today* (1)');
     expect(text).toContain('due 16:00');
     expect(text).toContain('*Protection ends within 3 days* (1)');
-    expect(text).toContain('1 more follow-ups in the next 14 days.');
+    expect(text).toContain('1 more follow-up in the next 14 days.');
     const rows = (body.blocks as Json[]).filter((b) => b.type === 'actions');
     expect(rows.map((b) => b.elements[0].value)).toEqual([String(overdue.id), String(today.id)]);
     expect(rows[0]!.elements[1].action_id).toBe(ids.actions.followUpSnooze);

@@ -9,7 +9,7 @@ import { who, type Who } from '../../context.ts';
 import type { BotDeps } from '../../deps.ts';
 import { ids } from '../../ids.ts';
 import { t } from '../../i18n/index.ts';
-import { answer, clickedInModal, directMessage, failureText, inPlace } from '../../respond.ts';
+import { answer, clickedInModal, directMessage, failureText, inPlace, sayOnHome } from '../../respond.ts';
 import { checked, type BlockActionsBody } from '../../schemas.ts';
 import { claimListMessage } from '../../screens/claim-list.ts';
 import { cardModalView } from '../../screens/store-card.ts';
@@ -95,9 +95,14 @@ export function registerClaimActions(app: App, deps: BotDeps): void {
     );
   });
 
-  // App Home's "Claim stores": the list arrives as a DM (its buttons then update it in place).
+  // App Home's "Claim stores": the list arrives as a DM (its buttons then update it in place), and
+  // Home says so at once (the trigger id lasts 3 seconds): Home itself has no place for the list.
   app.action(ids.actions.homeClaim, async (args) => {
     const w = who(args.context);
-    await answer({ ack: args.ack, reader: w.reader, to: directMessage(args.client, checked(args).body.user.id) }, () => claimListMessage(deps, w, {}));
+    const body = checked(args).body;
+    await answer({ ack: args.ack, reader: w.reader, to: directMessage(args.client, body.user.id) }, async () => {
+      await sayOnHome(args.client, body, w.reader, t(w.reader, 'home.btn.claim'), t(w.reader, 'home.claim_sent')).catch((e: unknown) => console.error('claim: could not say where the list went', e));
+      return claimListMessage(deps, w, {});
+    });
   });
 }

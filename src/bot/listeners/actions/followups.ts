@@ -49,7 +49,7 @@ export function registerFollowUpActions(app: App, deps: BotDeps): void {
     const { body, action } = checked(args);
     const w = who(args.context);
     const id = Number(action.value ?? NaN);
-    await answer({ ack: args.ack, reader: w.reader, to: beside(args.client, body) }, async () => {
+    await answer({ ack: args.ack, reader: w.reader, to: beside(args.client, body, w.reader) }, async () => {
       if (!Number.isInteger(id) || id <= 0) return;
       const r = await completeFollowUp(deps, w.actor, id);
       if (!r.changed) return; // already done: the first click answered
@@ -79,7 +79,7 @@ export function registerFollowUpActions(app: App, deps: BotDeps): void {
       return;
     }
     const until = snoozeTarget(picked.choice, deps.clock.now(), w.reader.timezone);
-    await answer({ reader: w.reader, to: beside(args.client, body) }, async () => {
+    await answer({ reader: w.reader, to: beside(args.client, body, w.reader) }, async () => {
       // The same snooze twice (a retry, a second pick of the same choice) takes effect once.
       const r = await once(deps, `followup.snooze:${picked.id}:${until.toISOString()}`, () => snoozeFollowUp(deps, w.actor, picked.id, until));
       if (!r.ran) return;

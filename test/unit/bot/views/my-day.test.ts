@@ -188,9 +188,9 @@ describe('/crm pool', () => {
     const m = poolMessage(en, stores(5), 5, { held: 4, cap: 100, customers: 1 }, now);
     const all = texts(m.blocks);
     expect(all).toContain('customer: no longer returns');
-    expect(all).toContain('1 days left');
+    expect(all).toContain('1 day left');
     expect(all).toContain('ended 2026-11-20');
-    expect(all).toContain('My pool: *4 / 100* private stores · 1 customers');
+    expect(all).toContain('My pool: *4 / 100* private stores · 1 customer');
     expect(texts(poolMessage(en, [], 0, { held: 0, cap: 100, customers: 0 }, now).blocks)).toContain('You have no private stores yet');
   });
 });
