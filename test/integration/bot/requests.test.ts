@@ -4,6 +4,7 @@ import { requestUi } from '../../../src/bot/views/request-modals.ts';
 import { decide, voidRequest } from '../../../src/domain/approvals/engine.ts';
 import { createOpportunity } from '../../../src/domain/opportunities/opportunities.ts';
 import { claimStore } from '../../../src/domain/pools/pools.ts';
+import { outboxKeyOf } from '../../../src/slack-standin/standin.ts';
 import { T0 } from '../../support/world.ts';
 import { slackWorld, type Json, type SlackWorld } from '../../support/slack.ts';
 import { helpers } from './store-helpers.ts';
@@ -33,6 +34,11 @@ const store = (name: string) => s.w.store(name);
 const requests = () => s.w.db.approvalRequest.count();
 const requestOf = (id: number) => s.w.db.approvalRequest.findUniqueOrThrow({ where: { id } });
 const fieldsOf = async (id: number) => JSON.parse((await requestOf(id)).fields) as Json;
+/** The requester's notice of a request's event, once the dispatcher sent it as a DM. */
+async function noticeOf(user: string, requestId: number, event: string) {
+  s.running.bot!.dispatcher.kick();
+  return s.standin.waitFor(() => s.standin.dmsTo(user).find((m) => new RegExp(`^approval\\.update:${requestId}:\\d+:${event}$`).test(outboxKeyOf(m) ?? '')), 8000);
+}
 
 /** An opportunity of Sam's on his own store; its report approved by his supervisor when asked. */
 async function opportunity(name: string, o: { approve?: boolean; amount?: number; user?: 'rep1' | 'rep2' } = {}) {
@@ -231,8 +237,10 @@ describe('a rep’s own store: request transfer and extension', () => {
     const r = await s.w.db.approvalRequest.findFirstOrThrow({ where: { flow: 'transfer', storeId: zhiwei.id } });
     expect(r.status).toBe('pending');
     expect(JSON.parse(r.fields)).toEqual({ toPersonId: s.w.people.rep1.id, reason: 'Li Lei lives next door' });
-    const line = await s.standin.waitFor(() => h.responses(click.url).find((x) => x.replace_original === false));
-    expect(line.text).toBe(`✅ Transfer request #${r.id} for *知味小笼* sent for approval.`);
+    // One confirmation: the request's notice in the DMs (whom it waits for, Withdraw), no line beside the card as well.
+    const notice = await noticeOf(REP2, r.id, 'submitted');
+    expect(notice.text).toContain('知味小笼');
+    expect(h.responses(click.url)).toEqual([]);
     expect((await store(ZHIWEI)).ownerId).toBe(s.w.people.rep2.id); // nothing moves before the approval
   });
 
@@ -306,8 +314,8 @@ describe('my own requests: withdraw, void, resubmit', () => {
     expect(await fieldsOf(r.id)).toMatchObject({ name: 'Return me', amount: 800_000, notes: 'Checked: 8,000 it is' });
     expect(await s.w.db.approvalStep.findUniqueOrThrow({ where: { id: r.currentStepId! } })).toMatchObject({ round: 2, level: 1, status: 'pending' });
     expect((await s.w.db.opportunity.findUniqueOrThrow({ where: { id: o.id } })).amount).toBe(800_000);
-    const line = await s.standin.waitFor(() => h.responses(click.url)[0]);
-    expect(line).toMatchObject({ replace_original: false, text: `✅ Request #${r.id} resubmitted for approval.` });
+    await noticeOf(REP2, r.id, 'resubmitted');
+    expect(h.responses(click.url)).toEqual([]);
   });
 
   it('a returned sign request is resubmitted with its own fields', async () => {

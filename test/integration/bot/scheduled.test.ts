@@ -147,6 +147,18 @@ describe('a warning before a return', () => {
     await press(LI, m, element(m, ids.actions.openRequestExtend));
     const extend = await h.modal(LI, ids.views.requestExtend);
     expect(textOf(extend.view.blocks)).toContain('Sunny Cafe');
+    // Sent: one confirmation, the request's notice in the DMs — no line beside the warning as well.
+    const dmsBefore = s.standin.dmsTo(LI).length;
+    const ephemeralsBefore = s.standin.ephemeralsFor(LI).length;
+    const responsesBefore = s.standin.responses.length;
+    expect((await s.submit(LI, extend.view, { days: { days: { type: 'number_input', value: '14' } }, reason: { reason: h.plain('老板出差，下周回来') } })).body).toBeNull();
+    const request = await s.w.db.approvalRequest.findFirstOrThrow({ where: { flow: 'extend', storeId: cafe.id } });
+    const notice = await dmWith(LI, `approval.update:${request.id}:${request.currentStepId}:submitted`);
+    expect(textOf(notice.blocks)).toContain('Sunny Cafe');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(s.standin.dmsTo(LI).length).toBe(dmsBefore + 1);
+    expect(s.standin.ephemeralsFor(LI).length).toBe(ephemeralsBefore);
+    expect(s.standin.responses.length).toBe(responsesBefore);
 
     await press(LI, m, element(m, ids.actions.release));
     const release = await h.modal(LI, ids.views.release);
@@ -167,7 +179,7 @@ describe('a sweep’s returns', () => {
     const toSam = await s.standin.waitFor(() => s.standin.dmsTo(SAM).find((x) => outboxKeyOf(x)?.startsWith(`returned:${s.w.people.rep2.id}:`)), 8000);
     expect(textOf(toSam.blocks)).toContain(`*外婆家（湖滨店）* (${grannys.code}) went back to the public pool: its protection ended on 2026-12-22 10:00.`);
     const toHan = await s.standin.waitFor(() => s.standin.dmsTo(HAN).find((x) => outboxKeyOf(x)?.startsWith(`returned-team:${s.w.people.sup1.id}:`)), 8000);
-    expect(textOf(toHan.blocks)).toMatch(/store\(s\) of your team went back to the public pool|您团队有/);
+    expect(textOf(toHan.blocks)).toMatch(/stores? of your team went back to the public pool|您团队有/);
     expect(textOf(toHan.blocks)).toContain('Sam Carter');
     expect(textOf(toHan.blocks)).toContain('外婆家（湖滨店）');
   });

@@ -20,8 +20,10 @@ import { formBlocks, parseRequestMeta, readChangeStage, readRequest, requestUi, 
 // Submissions of the requester's forms. Each takes effect once per submission (Slack may deliver one
 // twice); bad input comes back inline under its field (`response_action: errors`) and nothing is
 // written. On success the form closes and the outcome is told where the button was: my opportunity
-// list is redrawn, another message gets a line beside it, a store card under the form is redrawn.
-// A request's own notice comes from the approval engine (the outbox), so no DM is sent for it here.
+// list is redrawn, a store card under the form is redrawn, another message gets a line beside it —
+// unless the approval engine tells the requester by its own notice (a DM with the request, whom it
+// waits for, and Withdraw): that notice is the one confirmation, as a line beside the button (a
+// protection warning's Request an extension, a store card's, Edit and resubmit) would say it twice.
 
 /** The flows a requester starts from a form (a report starts with the opportunity). */
 type RequestFlow = Exclude<Flow, 'report'>;
@@ -64,7 +66,7 @@ function submitSpec(flow: RequestFlow, deps: BotDeps): FormSpec {
 async function tell(deps: BotDeps, client: WebClient, w: Who, userId: string, meta: RequestMeta, done: Done): Promise<void> {
   try {
     if (meta.r && meta.l) await postResponse(meta.r, { replace_original: true, response_type: 'ephemeral', ...(await opportunityListReply(deps, w, done.line)) });
-    else if (meta.r) await postResponse(meta.r, { replace_original: false, response_type: 'ephemeral', text: done.line });
+    else if (meta.r && !done.noticed) await postResponse(meta.r, { replace_original: false, response_type: 'ephemeral', text: done.line });
     else if (meta.pv && done.storeId) await client.views.update({ view_id: meta.pv, view: await cardModalView(deps, w, done.storeId, done.line) });
     else if (!done.noticed) await client.chat.postMessage({ channel: userId, text: done.line });
   } catch (e) {
