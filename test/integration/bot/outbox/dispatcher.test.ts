@@ -96,13 +96,18 @@ describe('delivering notices', () => {
     const buttons = (standin.dmsTo(REP1)[0]!.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).flatMap((b) => (b.type === 'actions' ? b.elements! : []));
     expect(buttons).toEqual([expect.objectContaining({ action_id: 'card_log_visit', value: String(laowang.id) })]);
 
-    const rows = await w.db.outbox.findMany({ orderBy: { id: 'asc' } });
+    const rows = await w.db.outbox.findMany({ where: { kind: { startsWith: 'store.' } }, orderBy: { id: 'asc' } });
     expect(rows).toHaveLength(3);
     for (const r of rows) {
       const [m, ...more] = postedAs(r.dedupeKey);
       expect(more).toEqual([]);
       expect(r).toMatchObject({ status: 'sent', channel: m!.channel, messageTs: m!.ts, attempts: 0 });
     }
+    // After each change, the Homes of those whose pool it changed are drawn again: once per change and person.
+    const homes = await w.db.outbox.findMany({ where: { kind: 'home.refresh' }, orderBy: { id: 'asc' } });
+    expect(homes.map((h) => [h.recipientId, h.status])).toEqual([[w.people.rep1.id, 'sent'], [w.people.rep2.id, 'sent'], [w.people.rep1.id, 'sent']]);
+    expect(standin.homes.get(REP1)).toBeDefined();
+    expect(standin.homes.get(REP2)).toBeDefined();
   });
 
   it('sends a return warning that still holds, skips one a change made moot, and tells of the return', async () => {
