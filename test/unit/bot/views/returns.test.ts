@@ -51,7 +51,7 @@ describe('returns told after a sweep', () => {
   it('a supervisor’s summary: the team’s count, by owner, and the stores', () => {
     const m = teamReturnedMessage(en, { at: until, total: 3, owners: [{ name: 'Li Lei', count: 1 }, { name: 'Sam Carter', count: 2 }], stores: [store(1), store(2), store(3)] });
     const text = textOf(m.blocks);
-    expect(text).toContain('3 stores of your team went back to the public pool at the sweep of 2026-12-22 10:00.');
+    expect(text).toContain('3 stores of your team went back to the public pool at the auto-return of 2026-12-22 10:00.');
     expect(text.indexOf('• Sam Carter: 2')).toBeLessThan(text.indexOf('• Li Lei: 1'));
     expect(text).toContain('`C3`');
   });
