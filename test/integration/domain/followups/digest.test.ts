@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIGEST_LATE_MS, digestOf, digestZones, queueDigests } from '../../../../src/domain/followups/digest.ts';
+import { DIGEST_LATE_MS, digestOf, digestsPendingToday, digestZones, queueDigests, queueTodaysDigests } from '../../../../src/domain/followups/digest.ts';
 import { createOpportunity } from '../../../../src/domain/opportunities/opportunities.ts';
 import { defaultSettings } from '../../../../src/domain/settings/settings.ts';
 import { formatTime, zonedParts } from '../../../../src/domain/time/zone.ts';
@@ -132,6 +132,30 @@ describe('the morning digest', () => {
     // The next day, New York's morning is his.
     expect(await runSlot(at('2026-11-24T13:30:00Z'), NY)).toMatchObject({ sent: 1 });
     expect((await digests()).map((d) => d.key)).toEqual([`digest:${w.people.rep1.id}:2026-11-23`, `digest:${w.people.rep1.id}:2026-11-24`]);
+  });
+
+  it('Run now: today’s digest for whoever’s time has come and has not had it — however late, never before their time, never a past day’s', async () => {
+    await w.db.person.update({ where: { id: w.people.rep2.id }, data: { timezone: NY } });
+    await followUp('rep1', 'Sunny Cafe', '2026-11-20T06:00:00Z');
+    await followUp('rep2', '外婆家（湖滨店）', '2026-11-20T06:00:00Z');
+    // Monday 13:00 in Shanghai (4½ hours after its digest time); in New York it is Monday 00:00.
+    w.clock.set('2026-11-23T05:00:00Z');
+    expect(await digestsPendingToday(w.deps)).toEqual({ due: 9, pending: 9 });
+    const r = await queueTodaysDigests(w.deps);
+    expect(r).toMatchObject({ sent: 1, failed: 0, due: 9, notDue: 1, already: 0 });
+    expect((await digests()).map((d) => [d.recipientId, d.payload.localDate])).toEqual([[w.people.rep1.id, '2026-11-23']]);
+    expect(await digestsPendingToday(w.deps)).toEqual({ due: 9, pending: 0 });
+    // Again: nothing new for anyone.
+    expect(await queueTodaysDigests(w.deps)).toMatchObject({ sent: 0, skipped: 0, already: 9, notDue: 1 });
+    // New York's 08:30 has come: Sam's turn, his Monday.
+    w.clock.set('2026-11-23T14:00:00Z');
+    expect(await queueTodaysDigests(w.deps)).toMatchObject({ sent: 1, due: 10, already: 9, notDue: 0 });
+    expect((await digests()).map((d) => d.key)).toEqual([`digest:${w.people.rep1.id}:2026-11-23`, `digest:${w.people.rep2.id}:2026-11-23`]);
+    // Early on Tuesday in Shanghai (06:00, before 08:30): Monday's is not sent again, Tuesday's not yet
+    // (in New York it is still Monday evening: Sam has had his).
+    w.clock.set('2026-11-23T22:00:00Z');
+    expect(await queueTodaysDigests(w.deps)).toMatchObject({ sent: 0, due: 1, already: 1, notDue: 9 });
+    expect(await w.db.outbox.count({ where: { kind: 'followup.digest' } })).toBe(2);
   });
 
   it('counts many follow-ups but lists the first few, oldest first', async () => {
