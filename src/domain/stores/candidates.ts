@@ -105,3 +105,30 @@ export function nearMatch(db: Db, q: Query): Source {
 
 /** Rows the typo check reads at most: those sharing the most trigrams with the query. */
 const NEAR_SCAN = 400;
+
+/**
+ * Parts of a Latin query of which a name one edit away (a letter changed, added, dropped, or two
+ * swapped) must contain one as it is, for the typo check's quick look (SQLite); `complete` when that
+ * holds for every such edit. From 8 letters: either half (an edit spoils at most one of them), or the
+ * whole with the two letters across the middle swapped back. Shorter: its 4-letter runs, which miss
+ * an edit in the middle (the caller then asks `nearMatch`). A run of 4+ letters is found among far
+ * fewer names than a trigram of the ranked look-up (`lao`, `ang` are in thousands).
+ */
+export function typoParts(q: Query): { parts: string[]; complete: boolean } {
+  const t = q.text;
+  const n = t.length;
+  if (n >= 8) {
+    const h = n >> 1;
+    return { parts: [...new Set([t.slice(0, h), t.slice(h), t.slice(0, h - 1) + t[h] + t[h - 1] + t.slice(h + 1)])], complete: true };
+  }
+  return { parts: [...new Set(Array.from({ length: n - 3 }, (_, i) => t.slice(i, i + 4)))], complete: false };
+}
+
+/** SQLite: the stores whose pinyin holds one of `parts`, in the text index's order. */
+export function pinyinHolding(parts: string[]): Source {
+  return {
+    from: Prisma.sql`"StoreSearch" f JOIN "Store" s ON s."id" = f.rowid`,
+    where: Prisma.sql`f."StoreSearch" MATCH ${`"pinyinKey" : (${parts.map(ftsPhrase).join(' OR ')})`}`,
+    order: Prisma.sql`f.rowid`,
+  };
+}

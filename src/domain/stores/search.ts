@@ -5,7 +5,8 @@ import type { Actor } from '../org/roles.ts';
 import { scopeFor, storeVisibleSql, type Scope } from '../org/scope.ts';
 import { matchName, prepareQuery, TYPO_MIN, type MatchKind } from '../search/match.ts';
 import { parse } from '../validation.ts';
-import { nearMatch, textMatch, textPatterns, type Source } from './candidates.ts';
+import { nearMatch, pinyinHolding, textMatch, textPatterns, typoParts, type Source } from './candidates.ts';
+import { dialectOf } from '../imports/bulk-sql.ts';
 import { nameKey, phoneKey } from './normalize.ts';
 import { substringMatchIds } from './substring.ts';
 
@@ -133,8 +134,28 @@ async function rankedStores(deps: Deps, actor: Actor, v: { text: string; claimab
   // One typo only when what was typed finds nothing as it is: `Pool 03` lists no Pool 01, `laowagn`
   // finds 老王面馆.
   if (hits.length > 0 || !q.latin || q.text.length < TYPO_MIN) return hits;
+  if (dialectOf(deps.db) === 'sqlite') {
+    // First the quick look: names holding a part the typo cannot have spoilt, checked here.
+    const { parts, complete } = typoParts(q);
+    const near = await typoCandidates(deps.db, visible, q, parts);
+    if (near.ids.length) await find(Prisma.sql`s."id" IN (${Prisma.join(near.ids.slice(0, candidates))})`, candidates);
+    if (near.ids.length || (complete && !near.truncated)) return rank(rows, q, { code, digits, scope, typo: true });
+  }
   await find(nearMatch(deps.db, q), candidates);
   return rank(rows, q, { code, digits, scope, typo: true });
+}
+
+/** Names read at most by the typo check's quick look. */
+const NEAR_READ = 3_000;
+
+/** The visible stores holding one of `parts` whose name is one edit from the query (ids), and whether there were more to read. */
+async function typoCandidates(db: Db, visible: Prisma.Sql, q: ReturnType<typeof prepareQuery>, parts: string[]): Promise<{ ids: number[]; truncated: boolean }> {
+  if (!parts.length) return { ids: [], truncated: true };
+  const src = pinyinHolding(parts);
+  const rows = await db.$queryRaw<{ id: number | bigint; name: string; nameKey: string; pinyinKey: string | null }[]>`
+    SELECT s."id", s."name", s."nameKey", s."pinyinKey" FROM ${src.from!} WHERE ${src.where} AND ${visible} ORDER BY ${src.order!} LIMIT ${NEAR_READ}`;
+  const ids = rows.filter((r) => matchName(q, r, { typo: true })?.kind === 'typo').map((r) => Number(r.id));
+  return { ids, truncated: rows.length === NEAR_READ };
 }
 
 function rank(rows: Map<number, Row>, q: ReturnType<typeof prepareQuery>, o: { code: string; digits: string | null; scope: Scope; typo: boolean }): StoreHit[] {
