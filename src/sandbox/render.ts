@@ -2,6 +2,8 @@ import { formatDateTime, zonedParts } from '../domain/time/zone.ts';
 import { html, raw, type Html } from '../web/html.ts';
 import { mrkdwn, plainText, type MrkdwnContext } from './mrkdwn.ts';
 import { blockIdOf, elementsOf, type Json } from './elements.ts';
+import { st, type SandboxKey } from './i18n.ts';
+import type { Locale } from '../i18n/index.ts';
 
 // Block Kit → HTML, on the server, as Slack would draw it for one person. Interactive elements carry
 // their block and action ids (`data-block-id`, `data-action-id`, `data-type`) for sandbox.js, which
@@ -17,7 +19,12 @@ export interface RenderContext extends MrkdwnContext {
   errors?: Record<string, string>;
   /** Makes element ids unique in the page (labels point at their control). */
   idPrefix: string;
+  /** The viewer's language, for what Slack itself writes around the app's blocks (default English). */
+  locale?: Locale;
 }
+
+/** Slack's own words around the app's blocks, in the viewer's language. */
+const say = (ctx: { locale?: Locale }, key: SandboxKey, params = {}): string => st(ctx.locale ?? 'en', key, params);
 
 type TextObj = { type?: string; text?: string } | undefined | null;
 
@@ -75,24 +82,24 @@ export function element(el: Json, actionId: string, place: Place, ctx: RenderCon
     case 'button': {
       const style = el.style === 'primary' || el.style === 'danger' ? ` ${el.style}` : '';
       const confirm = el.confirm
-        ? html` data-confirm-title="${plainOf(el.confirm.title)}" data-confirm-text="${plainOf(el.confirm.text)}" data-confirm-ok="${plainOf(el.confirm.confirm) || 'Yes'}" data-confirm-deny="${plainOf(el.confirm.deny) || 'Cancel'}"${el.confirm.style === 'danger' ? raw(' data-confirm-danger="1"') : ''}`
+        ? html` data-confirm-title="${plainOf(el.confirm.title)}" data-confirm-text="${plainOf(el.confirm.text)}" data-confirm-ok="${plainOf(el.confirm.confirm) || say(ctx, 'sb.yes')}" data-confirm-deny="${plainOf(el.confirm.deny) || say(ctx, 'sb.cancel')}"${el.confirm.style === 'danger' ? raw(' data-confirm-danger="1"') : ''}`
         : html``;
       const url = typeof el.url === 'string' && /^https?:\/\//.test(el.url) ? html` data-url="${el.url}"` : html``;
       return html`<button type="button" id="${id}" class="sb-button${style}" ${common} data-dispatch="1"${confirm}${url}>${plainOf(el.text)}</button>`;
     }
     case 'overflow':
-      return html`<select id="${id}" class="sb-overflow" ${common} data-dispatch="1" aria-label="More actions"><option value="" selected disabled>⋯</option>${options(el.options, new Set())}</select>`;
+      return html`<select id="${id}" class="sb-overflow" ${common} data-dispatch="1" aria-label="${say(ctx, 'sb.more_actions')}"><option value="" selected disabled>⋯</option>${options(el.options, new Set())}</select>`;
     case 'static_select':
     case 'multi_static_select': {
       const multi = el.type === 'multi_static_select';
       const initial = new Set<string>((multi ? (el.initial_options ?? []) : el.initial_option ? [el.initial_option] : []).map((o: Json) => String(o.value)));
-      return html`<select id="${id}" class="sb-select" ${common}${multi ? raw(' multiple') : ''}>${multi ? '' : html`<option value=""${initial.size ? '' : raw(' selected')} disabled>${placeholder || 'Select an item'}</option>`}${optionGroups(el, initial)}</select>`;
+      return html`<select id="${id}" class="sb-select" ${common}${multi ? raw(' multiple') : ''}>${multi ? '' : html`<option value=""${initial.size ? '' : raw(' selected')} disabled>${placeholder || say(ctx, 'sb.select_item')}</option>`}${optionGroups(el, initial)}</select>`;
     }
     case 'users_select':
     case 'multi_users_select': {
       const multi = el.type === 'multi_users_select';
       const initial = new Set<string>(multi ? (el.initial_users ?? []) : el.initial_user ? [el.initial_user] : []);
-      return html`<select id="${id}" class="sb-select" ${common}${multi ? raw(' multiple') : ''}>${multi ? '' : html`<option value=""${initial.size ? '' : raw(' selected')} disabled>${placeholder || 'Select a person'}</option>`}${ctx.people.map((p) => html`<option value="${p.id}"${initial.has(p.id) ? raw(' selected') : ''}>${p.name}</option>`)}</select>`;
+      return html`<select id="${id}" class="sb-select" ${common}${multi ? raw(' multiple') : ''}>${multi ? '' : html`<option value=""${initial.size ? '' : raw(' selected')} disabled>${placeholder || say(ctx, 'sb.select_person')}</option>`}${ctx.people.map((p) => html`<option value="${p.id}"${initial.has(p.id) ? raw(' selected') : ''}>${p.name}</option>`)}</select>`;
     }
     case 'external_select': {
       const init = el.initial_option as Json | undefined;
@@ -101,9 +108,9 @@ export function element(el: Json, actionId: string, place: Place, ctx: RenderCon
         <ul class="sb-listbox" role="listbox" hidden></ul></div>`;
     }
     case 'datepicker':
-      return html`<input id="${id}" type="date" class="sb-date" ${common} value="${String(el.initial_date ?? '')}"${place.input ? '' : html` aria-label="${placeholder || 'Date'}"`}>`;
+      return html`<input id="${id}" type="date" class="sb-date" ${common} value="${String(el.initial_date ?? '')}"${place.input ? '' : html` aria-label="${placeholder || say(ctx, 'sb.date')}"`}>`;
     case 'timepicker':
-      return html`<input id="${id}" type="time" class="sb-time" ${common} value="${String(el.initial_time ?? '')}"${place.input ? '' : html` aria-label="${placeholder || 'Time'}"`}>`;
+      return html`<input id="${id}" type="time" class="sb-time" ${common} value="${String(el.initial_time ?? '')}"${place.input ? '' : html` aria-label="${placeholder || say(ctx, 'sb.time')}"`}>`;
     case 'datetimepicker':
       return html`<input id="${id}" type="datetime-local" class="sb-datetime" ${common} value="${dateInTz(el.initial_date_time, ctx.timezone)}">`;
     case 'plain_text_input':
@@ -162,7 +169,7 @@ function block(b: Json, index: number, ctx: RenderContext): Html {
       const group = e.element.type === 'radio_buttons' || e.element.type === 'checkboxes';
       return wrap(
         `input${error ? ' sb-has-error' : ''}`,
-        html`${group ? html`<div class="sb-label" id="${id}-label">${plainOf(b.label)}${b.optional ? html` <span class="sb-muted">(optional)</span>` : ''}</div>` : html`<label class="sb-label" for="${id}">${plainOf(b.label)}${b.optional ? html` <span class="sb-muted">(optional)</span>` : ''}</label>`}
+        html`${group ? html`<div class="sb-label" id="${id}-label">${plainOf(b.label)}${b.optional ? html` <span class="sb-muted">${say(ctx, 'sb.optional')}</span>` : ''}</div>` : html`<label class="sb-label" for="${id}">${plainOf(b.label)}${b.optional ? html` <span class="sb-muted">${say(ctx, 'sb.optional')}</span>` : ''}</label>`}
           ${element(e.element, e.actionId, { blockId, input: true, dispatch: b.dispatch_action === true }, ctx, id)}
           ${b.hint ? html`<div class="sb-hint">${plainOf(b.hint)}</div>` : ''}
           ${error ? html`<div class="sb-error" role="alert">${error}</div>` : ''}`,
@@ -219,7 +226,7 @@ export function message(m: MessageLike, ctx: RenderContext, o: { channelLabel?: 
       : html`<div class="sb-file"><a href="${o.fileUrl(f.id)}" download="${f.name}">📎 ${f.title}</a></div>`,
   );
   return html`<article class="sb-message${m.ephemeral ? ' sb-ephemeral' : ''}" data-surface="message" data-channel="${m.channel}" data-ts="${m.ts}"${m.ephemeral ? raw(' data-ephemeral="1"') : ''}>
-    <header class="sb-message-head"><span class="sb-avatar" aria-hidden="true">S</span><strong>Seaboard</strong> <span class="sb-app-badge">APP</span> <time class="sb-muted">${when}</time>${o.channelLabel ? html` <span class="sb-muted">in ${o.channelLabel}</span>` : ''}${m.ephemeral ? html` <span class="sb-only-you">Only visible to you</span>` : ''}</header>
+    <header class="sb-message-head"><span class="sb-avatar" aria-hidden="true">S</span><strong>Seaboard</strong> <span class="sb-app-badge">APP</span> <time class="sb-muted">${when}</time>${o.channelLabel ? html` <span class="sb-muted">${say(ctx, 'sb.in_channel', { channel: o.channelLabel })}</span>` : ''}${m.ephemeral ? html` <span class="sb-only-you">${say(ctx, 'sb.only_you')}</span>` : ''}</header>
     ${body}${files}</article>`;
 }
 
@@ -231,12 +238,12 @@ export interface ViewLike {
 /** The top modal of a stack: title, blocks, close and submit; the titles below it as a trail. */
 export function modal(v: ViewLike, stack: ViewLike[], ctx: RenderContext): Html {
   const view = v.view;
-  const trail = stack.length > 1 ? html`<nav class="sb-trail" aria-label="Modal stack">${stack.map((s, i) => html`${i ? ' › ' : ''}<span${s.id === v.id ? raw(' aria-current="true"') : ''}>${plainOf(s.view.title)}</span>`)}</nav>` : html``;
+  const trail = stack.length > 1 ? html`<nav class="sb-trail" aria-label="${say(ctx, 'sb.modal_stack')}">${stack.map((s, i) => html`${i ? ' › ' : ''}<span${s.id === v.id ? raw(' aria-current="true"') : ''}>${plainOf(s.view.title)}</span>`)}</nav>` : html``;
   return html`<div class="sb-modal" role="dialog" aria-modal="true" aria-labelledby="sb-modal-title" data-surface="view" data-view-id="${v.id}">
-    <header class="sb-modal-head">${stack.length > 1 ? html`<span class="sb-back" aria-hidden="true">‹</span>` : ''}<h2 id="sb-modal-title">${plainOf(view.title)}</h2><button type="button" class="sb-x" data-close-all="1" aria-label="Close all">×</button></header>
+    <header class="sb-modal-head">${stack.length > 1 ? html`<span class="sb-back" aria-hidden="true">‹</span>` : ''}<h2 id="sb-modal-title">${plainOf(view.title)}</h2><button type="button" class="sb-x" data-close-all="1" aria-label="${say(ctx, 'sb.close_all')}">×</button></header>
     ${trail}
     <form class="sb-modal-body" novalidate>${blocks(view.blocks, ctx)}</form>
-    <footer class="sb-modal-foot"><button type="button" class="sb-button" data-close="1">${plainOf(view.close) || 'Cancel'}</button>${view.submit ? html`<button type="button" class="sb-button primary" data-submit="1">${plainOf(view.submit)}</button>` : ''}</footer></div>`;
+    <footer class="sb-modal-foot"><button type="button" class="sb-button" data-close="1">${plainOf(view.close) || say(ctx, 'sb.cancel')}</button>${view.submit ? html`<button type="button" class="sb-button primary" data-submit="1">${plainOf(view.submit)}</button>` : ''}</footer></div>`;
 }
 
 /** The person's App Home, as the app last published it. */

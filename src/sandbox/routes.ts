@@ -4,6 +4,8 @@ import { ids } from '../bot/ids.ts';
 import type { Db } from '../db/client.ts';
 import { fromRoot } from '../paths.ts';
 import type { Json } from '../slack-standin/payloads.ts';
+import { fromAcceptLanguage } from '../i18n/index.ts';
+import { localeOf, st } from './i18n.ts';
 import { sandboxPage } from './page.ts';
 import { syncStandinUsers } from './people.ts';
 import type { Sandbox } from './sandbox.ts';
@@ -60,15 +62,26 @@ export function sandboxRouter({ sandbox, db, endpoint, secret }: SandboxRouteDep
   });
   router.use('/assets', express.static(assets, { fallthrough: false }));
 
-  router.get('/', async (_req, res) => {
+  // The page speaks the language of the person it opens as (sandbox.js follows a change of person).
+  router.get('/', async (req, res) => {
     const people = await syncStandinUsers(db, standin);
-    res.type('html').send(sandboxPage(people, commands, examples).value);
+    const chosen = people.find((p) => p.slackId === req.query.user);
+    const locale = chosen ? localeOf(chosen.locale) : fromAcceptLanguage(req.get('accept-language'));
+    res.type('html').send(sandboxPage(people, commands, examples, locale).value);
   });
 
-  const known = (user: string) => {
-    if (!standin.users.has(user)) throw new SandboxError('Nobody in the company has that Slack id.', 404);
+  /** The sandbox's words for a request: its person's language, else the browser's. */
+  const sayTo = (req: Request) => {
+    const body = (req.body ?? {}) as { user?: unknown };
+    const user = typeof body.user === 'string' ? body.user : typeof req.query.user === 'string' ? req.query.user : null;
+    const slackLocale = user ? standin.users.get(user)?.locale : undefined;
+    return slackLocale ? localeOf(slackLocale) : fromAcceptLanguage(req.get('accept-language'));
+  };
+  const known = (req: Request, user: string) => {
+    if (!standin.users.has(user)) throw new SandboxError(st(sayTo(req), 'sb.err.unknown_person'), 404);
   };
   const ctxFor = (user: string) => ({
+    locale: localeOf(standin.users.get(user)?.locale),
     timezone: tz(user),
     userName: (id: string) => standin.users.get(id)?.name,
     people: [...standin.users.values()].map((u) => ({ id: u.id, name: u.name })),
@@ -76,8 +89,8 @@ export function sandboxRouter({ sandbox, db, endpoint, secret }: SandboxRouteDep
 
   router.get('/state', async (req, res) => {
     const user = userId.safeParse(req.query.user);
-    if (!user.success) throw new SandboxError('Who are you? (?user=U…)');
-    known(user.data);
+    if (!user.success) throw new SandboxError(st(sayTo(req), 'sb.err.who'));
+    known(req, user.data);
     // Wait only when the page has seen the latest version (a newer one means the server restarted).
     const since = Number(req.query.since ?? -1);
     if (since === standin.version) {
@@ -95,10 +108,10 @@ export function sandboxRouter({ sandbox, db, endpoint, secret }: SandboxRouteDep
   router.use(express.json({ limit: '1mb' }));
   const act = <S extends z.ZodType>(schema: S, run: (body: z.infer<S>) => Promise<Json>) =>
     async (req: Request, res: Response) => {
-      if (!req.is('application/json')) throw new SandboxError('Send JSON.', 415);
+      if (!req.is('application/json')) throw new SandboxError(st(sayTo(req), 'sb.err.json'), 415);
       const parsed = schema.safeParse(req.body);
       if (!parsed.success) throw new SandboxError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      known((parsed.data as { user: string }).user);
+      known(req, (parsed.data as { user: string }).user);
       res.json({ ok: true, ...(await run(parsed.data)) });
     };
 
@@ -112,25 +125,25 @@ export function sandboxRouter({ sandbox, db, endpoint, secret }: SandboxRouteDep
   // Files the app uploaded (files.getUploadURLExternal → upload → files.completeUploadExternal).
   router.get('/files/:id', (req, res) => {
     const file = standin.files.get(String(req.params.id));
-    if (!file?.completed || !file.content) throw new SandboxError('No such file.', 404);
+    if (!file?.completed || !file.content) throw new SandboxError(st(sayTo(req), 'sb.err.no_file'), 404);
     res.set('Content-Security-Policy', 'sandbox');
     res.set('Content-Disposition', `${file.mimetype.startsWith('image/') && file.mimetype !== 'image/svg+xml' ? 'inline' : 'attachment'}; filename="${file.name.replace(/[^\w.-]+/g, '_')}"`);
     res.type(file.mimetype).send(file.content);
   });
 
-  router.use((_req, res) => res.status(404).json({ ok: false, error: 'Not found' }));
-  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  router.use((req, res) => res.status(404).json({ ok: false, error: st(sayTo(req), 'sb.err.not_found') }));
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof SandboxError) {
       res.status(err.status).json({ ok: false, error: err.message });
       return;
     }
     const e = err as { status?: number; type?: string };
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      res.status(e.status).json({ ok: false, error: 'Bad request' });
+      res.status(e.status).json({ ok: false, error: st(sayTo(req), 'sb.err.bad_request') });
       return;
     }
     console.error('sandbox:', err);
-    res.status(500).json({ ok: false, error: 'The sandbox failed; see the server log.' });
+    res.status(500).json({ ok: false, error: st(sayTo(req), 'sb.err.failed') });
   });
   return router;
 }

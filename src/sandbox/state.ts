@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SlackStandin, StoredMessage } from '../slack-standin/standin.ts';
+import { st } from './i18n.ts';
 import { home, message, modal, type RenderContext } from './render.ts';
 
 // What one person sees of Slack right now, drawn: their conversation with the app (DMs and the
@@ -37,7 +38,7 @@ export function personState(standin: SlackStandin, user: string, ctx: Omit<Rende
   const fileUrl = (id: string) => `/sandbox/files/${encodeURIComponent(id)}`;
   const timeline = visibleMessages(standin, user).map((m) => {
     const key = `${m.channel}:${m.ts}`;
-    return part(key, message(m, { ...ctx, idPrefix: `m${m.ts.replace('.', '-')}` }, { channelLabel: m.channel === dm ? null : m.channel.startsWith('D') ? 'a DM' : `#${m.channel}`, fileUrl }).value);
+    return part(key, message(m, { ...ctx, idPrefix: `m${m.ts.replace('.', '-')}` }, { channelLabel: m.channel === dm ? null : m.channel.startsWith('D') ? st(ctx.locale ?? 'en', 'sb.a_dm') : `#${m.channel}`, fileUrl }).value);
   });
   const views = standin.openViews(user);
   const top = views.at(-1);

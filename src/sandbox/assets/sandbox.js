@@ -19,6 +19,28 @@
   const tabs = { messages: $('sb-tab-messages'), home: $('sb-tab-home') };
 
   const known = new Set(data.people.map((p) => p.id));
+  const byId = new Map(data.people.map((p) => [p.id, p]));
+
+  // ---- the sandbox's own words, in the language of the person acted as -------------------------
+
+  let words = data.text.en;
+  /** The sandbox's text for a key, `{name}` filled from params. */
+  function tr(key, params) {
+    return String(words[key] || data.text.en[key] || key).replace(/\{(\w+)\}/g, (_, n) => (params && n in params ? String(params[n]) : ''));
+  }
+  const localeOf = (p) => (p && /^zh/i.test(p.locale) ? 'zh-CN' : 'en');
+  const personLabel = (p) => `${p.name} · ${tr(`sb.role.${p.role}`)}${p.team ? ` · ${p.team}` : ''}${p.active === false ? ` ${tr('sb.deactivated')}` : ''}`;
+
+  /** Rewrites the page's own words (the server drew them for the person it opened as). */
+  function speak(locale) {
+    words = data.text[locale] || data.text.en;
+    document.documentElement.lang = locale;
+    for (const el of document.querySelectorAll('[data-t]')) el.textContent = tr(el.dataset.t);
+    for (const el of document.querySelectorAll('[data-t-placeholder]')) el.placeholder = tr(el.dataset.tPlaceholder, { examples: data.examples });
+    for (const el of document.querySelectorAll('[data-t-aria-label]')) el.setAttribute('aria-label', tr(el.dataset.tAriaLabel));
+    for (const group of personSelect.querySelectorAll('optgroup[data-role]')) group.label = tr(`sb.group.${group.dataset.role}`);
+    for (const option of personSelect.options) if (byId.has(option.value)) option.textContent = personLabel(byId.get(option.value));
+  }
   let user = initialUser();
   let tab = 'messages';
   let version = -1;
@@ -45,7 +67,7 @@
       else if (reply.notice) say(reply.notice, 'warn');
       return reply;
     } catch (e) {
-      say(`The sandbox server did not answer (${e.message}).`, 'error');
+      say(tr('sb.no_answer', { error: e.message }), 'error');
       return { ok: false };
     }
   }
@@ -166,6 +188,7 @@
     url.searchParams.set('user', id);
     history.replaceState(null, '', url);
     personSelect.value = id;
+    speak(localeOf(byId.get(id)));
     generation += 1;
     if (poller) poller.abort();
     version = -1;
@@ -173,7 +196,10 @@
     empty.hidden = false;
     drawModal(null);
     homeHash = null;
-    homePanel.replaceChildren(fragment('<p class="sb-empty sb-muted">Loading your Home…</p>'));
+    const loading = document.createElement('p');
+    loading.className = 'sb-empty sb-muted';
+    loading.textContent = tr('sb.loading_home');
+    homePanel.replaceChildren(loading);
     pollLoop(generation);
     if (tab === 'home') post('open-tab', { tab: 'home' });
   }
@@ -414,7 +440,7 @@
     if (!items.length) {
       const none = document.createElement('li');
       none.className = 'sb-none';
-      none.textContent = 'No results';
+      none.textContent = tr('sb.no_results');
       items.push(none);
     }
     list.replaceChildren(...items);
@@ -440,7 +466,7 @@
     const text = commandInput.value.trim();
     if (!text) return;
     if (!text.startsWith('/')) {
-      say('The sandbox takes slash commands, e.g. /crm help.', 'warn');
+      say(tr('sb.slash_only'), 'warn');
       return;
     }
     commandInput.disabled = true;
@@ -463,5 +489,5 @@
   personSelect.addEventListener('change', () => become(personSelect.value));
 
   if (user) become(user);
-  else say('Nobody in the company has a Slack id yet: add people in the console first.', 'warn');
+  else say(tr('sb.no_people'), 'warn');
 })();

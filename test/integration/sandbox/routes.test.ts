@@ -185,6 +185,28 @@ describe('/sandbox', () => {
     expect(nope.body.notice).toBe('/frobnicate is not a valid command. The app has /visit, /claim, /store, /opp, /crm.');
   });
 
+  it('speaks the language of the person one acts as: the page, “only visible to you”, the notices and errors', async () => {
+    const zhPage = await (await fetch(`${running.url}/sandbox?user=${OTHER}`)).text(); // Li Lei reads Chinese
+    expect(zhPage).toContain('<html lang="zh-CN">');
+    expect(zhPage).toContain('data-t="sb.tab.messages">消息</button>');
+    expect(zhPage).toContain('data-t="sb.tab.home">主页</button>');
+    expect(zhPage).toContain('data-t="sb.send">发送</button>');
+    expect(zhPage).toContain('<option value="U0REP2">Sam Carter · 销售代表 · Team 1</option>');
+    // Both languages' words are on the page for sandbox.js, which follows a change of person.
+    expect(zhPage).toContain('"sb.tab.messages":"Messages"');
+    const enPage = await (await fetch(`${running.url}/sandbox?user=${REP}`)).text();
+    expect(enPage).toContain('data-t="sb.tab.messages">Messages</button>');
+
+    await c.post('command', { user: OTHER, text: '/crm help' });
+    const help = await c.until(OTHER, (st) => st.timeline.find((p) => p.html.includes('/crm approvals')));
+    expect(help.html).toContain('仅你可见');
+    expect(help.html).not.toContain('Only visible to you');
+    const nope = await c.post('command', { user: OTHER, text: '/frobnicate' });
+    expect(nope.body.notice).toBe('/frobnicate 不是有效的命令。应用的命令有 /visit, /claim, /store, /opp, /crm。');
+    const gone = await c.post('action', { user: OTHER, where: { surface: 'message', channel: `D${OTHER}`, ts: '1.000001' }, blockId: 'b', actionId: 'a', state: {} });
+    expect(gone.body).toMatchObject({ ok: false, error: '这条消息已不存在。' });
+  });
+
   it('a long poll answers as soon as something changes', async () => {
     const now = await c.state(REP);
     const started = performance.now();
