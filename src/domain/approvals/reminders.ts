@@ -6,7 +6,7 @@ import { BULK_CHUNK, col, dialectOf, inJsonIds, insertRows, type Cell } from '..
 import { pacer } from '../imports/pace.ts';
 import type { Actor } from '../org/roles.ts';
 import { assertActive } from '../org/scope.ts';
-import { enqueue, enqueueBulk, type Notice } from '../outbox/outbox.ts';
+import { enqueue, enqueueBulk, homeRefresh, type Notice } from '../outbox/outbox.ts';
 import { loadSettings } from '../settings/settings.ts';
 import { idSchema } from '../stores/fields.ts';
 import { parse } from '../validation.ts';
@@ -243,6 +243,9 @@ async function escalateChunk(deps: Deps, planned: Escalation[], hours: number, n
       });
     }
     const sent = await enqueueBulk(tx, notices, now);
+    // The Homes of those who joined list the steps now: one redraw per person and escalation run.
+    const joiners = new Set(notices.filter((n) => n.kind === 'approval.card' || n.kind === 'approval.card.refresh').map((n) => n.recipientId!));
+    await enqueueBulk(tx, [...joiners].map((personId) => homeRefresh(personId, `escalated:${now.getTime()}`)), now);
     // auditMany's bound parameters cost Prisma far more than one JSON value per statement.
     for (let i = 0; i < audits.length; i += BULK_CHUNK) {
       await insertRows(tx, dialect, {

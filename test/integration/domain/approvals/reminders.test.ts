@@ -60,6 +60,8 @@ describe('approval reminders in working hours', () => {
     expect((await kinds('approval.card')).map((n) => n.to)).toEqual([sup1, mgr]);
     expect((await kinds('approval.escalated')).map((n) => n.to)).toEqual([sup1]);
     expect((await kinds('approval.update')).map((n) => n.payload.event)).toEqual(['submitted', 'escalated']);
+    // The Home of the one who joined is drawn again: it lists the step now.
+    expect((await kinds('home.refresh')).filter((n) => n.key.includes(':escalated:')).map((n) => n.to)).toEqual([mgr]);
     const why = await w.db.auditLog.findMany({ where: { action: 'approval.escalate' } });
     expect(why).toHaveLength(1);
     expect(JSON.parse(why[0]!.after!)).toMatchObject({ joined: [mgr], reason: 'waited_too_long', waitedWorkingHours: 72, approvalEscalateHours: 72 });
