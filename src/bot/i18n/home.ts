@@ -23,7 +23,7 @@ export const home = bundle({
     'today.overdue': '*Overdue follow-ups* ({count})',
     'today.due_today': '*Due today* ({count})',
     'today.nothing_due': 'No follow-ups due today. 🎉',
-    'today.item_overdue': '*{store}* · was due {when}',
+    'today.item_overdue': '🔴 *{store}* · was due {when}',
     'today.item_today': '*{store}* · due {when}',
     'today.snoozed_times': 'snoozed {count}×',
     'today.more': '…and {count} more',
@@ -88,6 +88,7 @@ export const home = bundle({
 
     // App Home of a supervisor or manager: the team's day
     'team.header': '*My team today*',
+    'team.day': 'My team · {date}',
     'team.visits': '*Visits today* ({count})',
     'team.visits_line': '• {name} · {count} {count:visit|visits}',
     'team.visits_none': '• {name} · no visits yet',
@@ -124,7 +125,7 @@ export const home = bundle({
     'today.overdue': '*已逾期的跟进*（{count}）',
     'today.due_today': '*今天到期*（{count}）',
     'today.nothing_due': '今天没有到期的跟进。🎉',
-    'today.item_overdue': '*{store}* · 原定 {when}',
+    'today.item_overdue': '🔴 *{store}* · 原定 {when}',
     'today.item_today': '*{store}* · {when} 到期',
     'today.snoozed_times': '已推迟 {count} 次',
     'today.more': '……还有 {count} 条',
@@ -183,6 +184,7 @@ export const home = bundle({
     'home.claim_sent': '可认领的门店已发送到您与 Seaboard 的*消息*中，请在那里认领。',
 
     'team.header': '*我的团队今天*',
+    'team.day': '我的团队 · {date}',
     'team.visits': '*今日拜访*（{count}）',
     'team.visits_line': '• {name} · {count} 次拜访',
     'team.visits_none': '• {name} · 今天还没有拜访',

@@ -90,7 +90,7 @@ export function homeView(reader: Reader, data: HomeData): { type: 'home'; blocks
   const tz = reader.timezone;
   const top: Block[] = [
     header(t(reader, 'home.header', { name: cut(data.name, 60) })),
-    context([`${t(reader, 'today.header', { date: formatDate(now, tz) })} · ${t(reader, 'home.updated', { time: formatTime(now, tz) })}`]),
+    context([`${t(reader, data.team ? 'team.day' : 'today.header', { date: formatDate(now, tz) })} · ${t(reader, 'home.updated', { time: formatTime(now, tz) })}`]),
     actions(
       [
         button(t(reader, 'home.btn.log_visit'), ids.actions.homeLogVisit, { style: 'primary' }),

@@ -138,6 +138,7 @@ describe('App Home of a supervisor or manager: the team', () => {
     expect(text).toContain('• Needs analysis: 0 opportunities · 0.00');
     expect(text).toContain('In all: 17,800.00');
     expect(text).not.toContain('My pool');
+    expect(texts(v.blocks)).toContain('My team · 2026-11-22 · Updated 10:00');
     // Still the quick buttons (and Away…, an approver's).
     const quick = v.blocks.find((b: Json) => b.block_id === 'home_quick') as Json;
     expect(quick.elements.map((e: Json) => e.action_id)).toContain(ids.actions.homeAway);
