@@ -83,9 +83,17 @@ interface Recipient {
   unitId: number | null;
 }
 
-/** The people a digest may go to: active, with a Slack account; their zone, or the company's when unknown. */
-async function recipients(deps: Deps, companyZone: string): Promise<{ people: (Recipient & { zone: string })[]; unknown: { personId: number; timezone: string }[] }> {
-  const rows = await deps.db.person.findMany({ where: { active: true, slackId: { not: null } }, select: { id: true, timezone: true, role: true, unitId: true }, orderBy: { id: 'asc' } });
+/**
+ * The people a digest may go to: active, with a Slack account; their zone, or the company's when
+ * unknown. With `changedSince`, only those whose record changed since then (a time zone edited, an
+ * account linked or made active).
+ */
+async function recipients(deps: Deps, companyZone: string, changedSince?: Date): Promise<{ people: (Recipient & { zone: string })[]; unknown: { personId: number; timezone: string }[] }> {
+  const rows = await deps.db.person.findMany({
+    where: { active: true, slackId: { not: null }, ...(changedSince ? { updatedAt: { gte: changedSince } } : {}) },
+    select: { id: true, timezone: true, role: true, unitId: true },
+    orderBy: { id: 'asc' },
+  });
   const unknown: { personId: number; timezone: string }[] = [];
   const people = rows.map((p) => {
     const own = p.timezone?.trim() || null;
@@ -413,8 +421,9 @@ export async function digestsPendingToday(deps: Deps, now: Date = deps.clock.now
  * People who moved into a zone after its morning digest ran there (their time zone edited), or joined
  * since: in a zone whose digest instant today lies in (to − DIGEST_LATE_MS, from] — its own slot was
  * offered at an earlier tick — on a working day, and not reached by any digest run that day. `zones`
- * are the zones in use (digestZones); only those whose window is open are read, so a tick outside
- * every zone's morning costs nothing more.
+ * are the zones in use (digestZones); only those whose window is open are read, and of their people
+ * only those whose record changed since the window opened (everyone else was there when the zone's
+ * own slot ran), so a tick costs one small read at most.
  */
 export async function digestLateJoiners(deps: Deps, o: { zones: readonly string[]; from: Date; to: Date; hhmm: string; workingDays: readonly number[]; companyZone: string }): Promise<{ personId: number; timezone: string; at: Date }[]> {
   const open = new Map<string, Date>();
@@ -426,7 +435,8 @@ export async function digestLateJoiners(deps: Deps, o: { zones: readonly string[
     }
   }
   if (open.size === 0) return [];
-  const { people } = await recipients(deps, o.companyZone);
+  const since = new Date(Math.min(...[...open.values()].map((d) => d.getTime())));
+  const { people } = await recipients(deps, o.companyZone, since);
   const out: { personId: number; timezone: string; at: Date }[] = [];
   for (const [tz, at] of open) {
     const ids = people.filter((p) => p.zone === tz).map((p) => p.id);
