@@ -46,7 +46,7 @@ export async function waitingForMe(deps: Deps, actor: Actor, take: number): Prom
     if (!s) continue;
     // An approver who joined by escalation is the level above already (the card and the engine agree).
     const escalated = s.approvers.some((a) => a.via === 'escalated');
-    const sendUp = !escalated && (await mustSendUp(deps.db as unknown as Tx, s, s.request));
+    const sendUp = !escalated && (await mustSendUp(deps.db as Tx, s, s.request));
     items.push({
       requestId: i.requestId,
       stepId: s.id,
