@@ -46,7 +46,7 @@ export const jobWords = bundle({
     'jobs.sep.parts': '; ',
     'jobs.sep.hm': ' ',
     'jobs.pending.none': 'Everyone whose digest time has come today has had today’s digest: Run now would send nothing new (nobody gets it twice a day).',
-    'jobs.pending.nobody_due': 'Nobody’s digest time has come yet today: Run now would send nothing.',
+    'jobs.pending.nobody_due': 'Nobody’s digest is due yet today (their time has not come, or it is not a working day): Run now would send nothing.',
     'jobs.pending.some': '{n} of {due} {due:person|people} whose digest time has come today {n:has|have} not had it yet: Run now sends it to them.',
   },
   'zh-CN': {
@@ -88,7 +88,7 @@ export const jobWords = bundle({
     'jobs.sep.parts': '；',
     'jobs.sep.hm': ' ',
     'jobs.pending.none': '今天已到晨报时间的人都已收到今天的晨报：立即执行不会发送新内容（每人每天只收一次）。',
-    'jobs.pending.nobody_due': '今天还没有人到晨报时间：立即执行不会发送任何内容。',
+    'jobs.pending.nobody_due': '今天还没有人的晨报到期（未到时间，或不是工作日）：立即执行不会发送任何内容。',
     'jobs.pending.some': '今天已到晨报时间的 {due} 人中，有 {n} 人还没收到：立即执行会发给他们。',
   },
 });

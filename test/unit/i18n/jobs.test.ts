@@ -39,6 +39,6 @@ describe('what a job run did, in words', () => {
     expect(pendingText(en, { due: 9, pending: 0 })).toContain('Run now would send nothing new');
     expect(pendingText(en, { due: 9, pending: 1 })).toBe('1 of 9 people whose digest time has come today has not had it yet: Run now sends it to them.');
     expect(pendingText(en, { due: 9, pending: 2 })).toContain('2 of 9 people whose digest time has come today have not had it yet');
-    expect(pendingText(en, { due: 0, pending: 0 })).toBe('Nobody’s digest time has come yet today: Run now would send nothing.');
+    expect(pendingText(en, { due: 0, pending: 0 })).toBe('Nobody’s digest is due yet today (their time has not come, or it is not a working day): Run now would send nothing.');
   });
 });

@@ -124,7 +124,7 @@ describe('the Jobs page', () => {
     expect(page.text).toContain('自动退回公海');
     // The runs of the tests before, in words: the figures, no machine line.
     expect(page.text).toContain('1 家门店退回公海');
-    expect(page.text).toContain('今天还没有人到晨报时间：立即执行不会发送任何内容。'); // Sunday: not a working day
+    expect(page.text).toContain('今天还没有人的晨报到期（未到时间，或不是工作日）：立即执行不会发送任何内容。'); // Sunday: not a working day
     expect(page.text).not.toMatch(/returned:\d|people:\d/);
     await cw.w.db.person.update({ where: { id: cw.w.people.admin.id }, data: { locale: 'en' } });
   });
