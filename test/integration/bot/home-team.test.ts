@@ -4,6 +4,8 @@ import { ids } from '../../../src/bot/ids.ts';
 import { decide } from '../../../src/domain/approvals/engine.ts';
 import { DAY_MS } from '../../../src/domain/clock.ts';
 import { actorBySlackId } from '../../../src/domain/people/people.ts';
+import { assignStore } from '../../../src/domain/pools/pools.ts';
+import { sweepAutoReturn } from '../../../src/domain/pools/sweep.ts';
 import { slackIds, T0 } from '../../support/world.ts';
 import { slackWorld, textOf, type Json, type SlackWorld } from '../../support/slack.ts';
 import { approvalWrites, cardOf, cardSays, commentModal, commentValues, decideOn, noticeOf, reportDirect, WAIT_MS } from './approvals-helpers.ts';
@@ -163,6 +165,30 @@ describe('App Home of a supervisor or manager', () => {
     expect(text).toContain('• 孙丽 · 今天还没有拜访');
     expect(text).toContain('🔴 *River Side Grill* · 孙丽 · 逾期 2 天');
     expect(text).toContain('团队没有进行中的商机。');
+  });
+
+  it('is drawn again when a notice reaches its person: a store returned by the sweep, a store assigned', async () => {
+    const sunny = await s.w.store('Sunny Cafe');
+    const laowang = await s.w.store('老王面馆');
+    await s.w.db.store.update({ where: { id: sunny.id }, data: { protectedUntil: new Date(t0.getTime() + 3_600_000), isCustomer: false } });
+    await opened(HAN);
+    await homeWhere(HAN, (t) => t.includes('*Returning to the public pool tonight* (1)') && t.includes('*Sunny Cafe*'));
+    await opened(slackIds.rep1);
+    const held = (t: string) => /我的私海：\*(\d+) \/ 100\*/.exec(t)?.[1];
+    const before = Number(held(textOf((await homeWhere(slackIds.rep1, (t) => held(t) !== undefined)).blocks)));
+
+    // The sweep at 02:00 returns it: the former owner's and the supervisor's Homes follow without being opened.
+    s.w.clock.set('2026-11-22T18:00:30Z');
+    await sweepAutoReturn(s.w.deps);
+    s.running.bot!.dispatcher.kick();
+    await homeWhere(HAN, (t) => t.includes('No store of the team returns to the public pool tonight.'));
+    await homeWhere(slackIds.rep1, (t) => held(t) === String(before - 1));
+
+    // Han gives 老王面馆 to Li Lei: Li Lei's Home counts it.
+    const han = (await actorBySlackId(s.w.db, HAN))!;
+    await assignStore(s.w.deps, han, laowang.id, (await s.w.actor('rep1')).id, 'new area');
+    s.running.bot!.dispatcher.kick();
+    await homeWhere(slackIds.rep1, (t) => held(t) === String(before));
   });
 
   it('is built fast for a manager of ~200 people', async () => {
