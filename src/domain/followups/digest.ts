@@ -341,10 +341,12 @@ async function yesterdayFigures(deps: Deps, people: Recipient[], from: Date, to:
   }
   const ids = [...new Set([...people.map((p) => p.id), ...[...members.values()].flat()])];
   const visits = new Map<number, number>();
-  for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await deps.db.visit.groupBy({ by: ['personId'], where: { personId: { in: ids.slice(i, i + 1000) }, at: { gte: from, lt: to } }, _count: { _all: true } });
-    for (const r of rows) visits.set(r.personId, r._count._all);
-  }
+  // The ids as one JSON parameter: a team's subtree can be thousands of people, past a driver's bound-parameter limit.
+  const rows = await deps.db.$queryRaw<{ personId: number | bigint; n: number | bigint }[]>`
+    SELECT v."personId", COUNT(*) AS "n" FROM "Visit" v
+    WHERE ${inJsonIds(dialectOf(deps.db), Prisma.raw('v."personId"'), ids)} AND v."at" >= ${from} AND v."at" < ${to}
+    GROUP BY v."personId"`;
+  for (const r of rows) visits.set(Number(r.personId), Number(r.n));
   const claimRows = await deps.db.claimHistory.groupBy({ by: ['toOwnerId'], where: { action: 'claim', at: { gte: from, lt: to }, toOwnerId: { not: null } }, _count: { _all: true } });
   const claims = new Map(claimRows.map((r) => [r.toOwnerId!, r._count._all]));
   const sum = (list: number[], m: Map<number, number>) => list.reduce((n, id) => n + (m.get(id) ?? 0), 0);
