@@ -224,6 +224,20 @@ describe('the scheduler', () => {
     expect((await s.tickAt('2026-11-22T18:10:00Z')).results).toEqual([]);
   });
 
+  it('a Run now whose process died mid-run is taken over once, as a run of its own', async () => {
+    const storeId = await ending('2026-11-22T13:10:00Z');
+    const s = scheduler([sweepJob], 'alive');
+    await s.tickAt('2026-11-22T13:00:00Z');
+    const dead = { ...w.deps, clock: fixedClock('2026-11-22T13:30:00Z') };
+    const slot = 'manual:press-dead-0001';
+    expect((await claimSlot(dead, { job: 'sweep', slot, scheduledAt: at('2026-11-22T13:30:00Z'), owner: 'dead', leaseMs: 120_000, trigger: 'manual', byId: w.people.admin.id })).claimed).toBe(true);
+    const r = await s.tickAt('2026-11-22T13:33:00Z');
+    expect(r.results).toMatchObject([{ slot, status: 'done', attempts: 2, outcome: { note: { counts: { returned: 1 } } } }]);
+    expect((await w.db.store.findUniqueOrThrow({ where: { id: storeId } })).ownerId).toBeNull();
+    expect((await s.tickAt('2026-11-22T13:40:00Z')).results).toEqual([]);
+    expect(await w.db.jobRun.findFirstOrThrow({ where: { slot } })).toMatchObject({ trigger: 'manual', byId: w.people.admin.id, status: 'done' });
+  });
+
   it('reads the settings at each tick: a new sweep time applies from the next tick', async () => {
     const s = scheduler([sweepJob]);
     await s.tickAt(T0);
